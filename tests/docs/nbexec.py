@@ -1,0 +1,153 @@
+"""Run a jupytext (percent format) notebook the way a Jupyter kernel would, with no dependencies.
+
+The same module runs in CPython and inside Pyodide, so both tiers execute notebooks identically and can
+compare what each cell shows with what the real kernel showed at build time.
+
+A cell's *signature* is what a reader sees under it: a list of ``(kind, mime_or_stream, text)`` tuples,
+consecutive stream chunks of one stream merged, rich results reduced to the mime type Jupyter would pick
+(``text/html`` over ``text/markdown`` over ``text/plain``).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Output = tuple[str, str, str]
+PREFERRED = ("text/html", "text/markdown", "text/plain")
+
+
+@dataclass(frozen=True)
+class Cell:
+    kind: str  # "code" or "markdown"
+    source: str
+
+
+def parse_percent(text: str) -> list[Cell]:
+    """Split a jupytext percent-format file into cells (the YAML header is dropped)."""
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "# ---":
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "# ---")
+        lines = lines[end + 1 :]
+    cells: list[Cell] = []
+    kind: str | None = None
+    body: list[str] = []
+
+    def flush() -> None:
+        if kind is not None:
+            src = "\n".join(body).strip("\n")
+            if kind == "markdown":
+                src = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in src.splitlines())
+            if src.strip():
+                cells.append(Cell(kind, src))
+
+    for line in lines:
+        if line.startswith("# %%"):
+            flush()
+            kind = "markdown" if "[markdown]" in line else "code"
+            body = []
+        elif kind is not None:
+            body.append(line)
+    flush()
+    return cells
+
+
+def mime_bundle(value: Any) -> dict[str, str]:
+    """The formats IPython would offer for ``value`` (only the ones our pages use)."""
+    bundle = {"text/plain": repr(value)}
+    for mime, method in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_")):
+        fn = getattr(value, method, None)
+        if callable(fn):
+            data = fn()
+            if data is not None:
+                bundle[mime] = data
+    return bundle
+
+
+def pick(bundle: dict[str, str]) -> tuple[str, str]:
+    for mime in PREFERRED:
+        if mime in bundle:
+            return mime, bundle[mime]
+    raise ValueError(f"no displayable mime type in {sorted(bundle)}")
+
+
+class _Tee(io.StringIO):
+    def __init__(self, name: str, sink: list[Output]) -> None:
+        super().__init__()
+        self.name, self.sink = name, sink
+
+    def write(self, s: str) -> int:
+        if s:
+            self.sink.append(("stream", self.name, s))
+        return len(s)
+
+
+def run_cell(source: str, namespace: dict[str, Any]) -> list[Output]:
+    """Execute one cell; return its signature. Exceptions propagate (notebooks must not raise)."""
+    outputs: list[Output] = []
+    tree = ast.parse(source, mode="exec")
+    last_expr = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+        last_expr = ast.Expression(tree.body.pop().value)
+    namespace.setdefault("display", lambda *objs: [outputs.append(("display", *pick(mime_bundle(o)))) for o in objs])
+    with contextlib.redirect_stdout(_Tee("stdout", outputs)), contextlib.redirect_stderr(_Tee("stderr", outputs)):
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        if last_expr is not None:
+            value = eval(compile(last_expr, "<cell>", "eval"), namespace)
+            if value is not None:
+                outputs.append(("result", *pick(mime_bundle(value))))
+    return merge_streams(outputs)
+
+
+def merge_streams(outputs: list[Output]) -> list[Output]:
+    merged: list[Output] = []
+    for out in outputs:
+        if merged and out[0] == "stream" and merged[-1][:2] == out[:2]:
+            merged[-1] = (out[0], out[1], merged[-1][2] + out[2])
+        else:
+            merged.append(out)
+    return merged
+
+
+def run_notebook(path: Path) -> list[list[Output]]:
+    """Signatures of every code cell of ``path``, executed in one fresh namespace."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    return [run_cell(c.source, namespace) for c in parse_percent(path.read_text()) if c.kind == "code"]
+
+
+def kernel_signatures(nb: dict[str, Any]) -> list[list[Output]]:
+    """Signatures from an executed ``.ipynb`` (nbformat dict), for comparison with :func:`run_notebook`."""
+    result: list[list[Output]] = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        outs: list[Output] = []
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "stream":
+                outs.append(("stream", o["name"], "".join(o["text"]) if isinstance(o["text"], list) else o["text"]))
+            elif o["output_type"] in ("execute_result", "display_data"):
+                data = {k: "".join(v) if isinstance(v, list) else v for k, v in o["data"].items()}
+                outs.append(("result" if o["output_type"] == "execute_result" else "display", *pick(data)))
+            elif o["output_type"] == "error":
+                raise AssertionError(f"cell raised at build time: {o['ename']}: {o['evalue']}")
+        result.append(merge_streams(outs))
+    return result
+
+
+def dump(signatures: list[list[Output]]) -> str:
+    return json.dumps([[list(o) for o in cell] for cell in signatures], indent=1, ensure_ascii=False)
+
+
+def load(text: str) -> list[list[Output]]:
+    return [[tuple(o) for o in cell] for cell in json.loads(text)]  # type: ignore[misc]
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use
+    for arg in sys.argv[1:]:
+        print(dump(run_notebook(Path(arg))))

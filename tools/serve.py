@@ -1,0 +1,86 @@
+"""Serve the built site on 127.0.0.1 with the headers live cells want.
+
+``Cross-Origin-Opener-Policy: same-origin`` plus ``Cross-Origin-Embedder-Policy: require-corp`` make the
+page cross-origin isolated, which gives the Pyodide worker a SharedArrayBuffer and so a real Stop
+(keyboard interrupt). ``--plain`` drops them to imitate a static host that cannot set headers; the
+runner then stops code by restarting its worker.
+
+    python tools/serve.py [--port 8000] [--plain] [--dir site]
+
+The test suites import :func:`start_server` to get the same server on a free port in a thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    isolate = True
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+    }
+
+    def end_headers(self) -> None:
+        if self.isolate:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        if not getattr(self.server, "quiet", False):
+            super().log_message(format, *args)
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    quiet = True
+
+
+def make_handler(directory: Path, *, isolate: bool) -> type[SiteHandler]:
+    handler = type("Handler", (SiteHandler,), {"isolate": isolate})
+    return functools.partial(handler, directory=str(directory))  # type: ignore[return-value]
+
+
+def start_server(
+    directory: Path, *, isolate: bool = True, port: int = 0
+) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` from a daemon thread; return the server and its base URL."""
+    server = QuietServer(("127.0.0.1", port), make_handler(directory, isolate=isolate))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, bound = server.server_address[:2]
+    return server, f"http://{host}:{bound}/"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the condis-edu site locally.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--dir", type=Path, default=ROOT / "site")
+    parser.add_argument("--plain", action="store_true", help="no COOP/COEP headers (like plain static hosting)")
+    args = parser.parse_args()
+    if not (args.dir / "index.html").exists():
+        raise SystemExit(f"{args.dir} has no index.html: run `make site` first")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.dir, isolate=not args.plain))
+    mode = "plain (no COOP/COEP)" if args.plain else "cross-origin isolated"
+    print(f"Serving {args.dir} on http://127.0.0.1:{args.port}/ ({mode}); Ctrl+C to stop", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Put the runtime into the built site: Pyodide core, our wheel in a merged lock, Mermaid and MathJax.
+
+Run after ``mkdocs build`` with the pyodide-build venv's Python (it needs the ``pyodide`` CLI)::
+
+    .venv-pyodide/bin/python tools/stage_site.py --site site --dist dist
+
+Steps (order matters, see ../shared/TOOLCHAIN.md):
+
+1. copy the Pyodide core files from ``node_modules/pyodide`` to ``site/pyodide/``;
+2. ``pyodide lockfile add-wheels`` on the ``py3-none-any`` wheel, producing a lock that lists only what
+   the site actually serves (the npm package is core-only: every other entry would be a 404);
+3. ``pyodide py-compile`` on the folder, which turns the wheel into ``cp313`` bytecode and rewrites the
+   lock's file name and sha256;
+4. copy mermaid and MathJax (and its font) so no page fetches from a CDN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = ROOT / "node_modules"
+PYODIDE_CORE = (
+    "pyodide.js",
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "package.json",
+)
+# Our wheels only need the interpreter; keep the lock's package table to what we ship.
+SHIPPED_PACKAGES = ("condis-edu",)
+
+
+def run(*cmd: str | Path, cwd: Path | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=cwd)
+
+
+def stage_pyodide(site: Path, dist: Path, work: Path) -> None:
+    target = site / "pyodide"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_CORE:
+        shutil.copy2(NODE / "pyodide" / name, target / name)
+
+    wheels = sorted(dist.glob("*-py3-none-any.whl"))
+    if not wheels:
+        sys.exit(f"no py3-none-any wheel in {dist}; run `make wheel` first")
+
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    # Start from the npm lock with its package table emptied: the npm package ships none of them.
+    npm_lock = json.loads((NODE / "pyodide" / "pyodide-lock.json").read_text())
+    npm_lock["packages"] = {}
+    (work / "core-lock.json").write_text(json.dumps(npm_lock))
+    for wheel in wheels:
+        shutil.copy2(wheel, work / wheel.name)
+    pyodide = Path(sys.executable).with_name("pyodide")
+    run(
+        pyodide, "lockfile", "add-wheels",
+        "--input", "core-lock.json", "--output", "pyodide-lock.json", "--base-path", ".",
+        *[w.name for w in wheels],
+        cwd=work,
+    )
+    run(pyodide, "py-compile", ".", cwd=work)
+
+    lock = json.loads((work / "pyodide-lock.json").read_text())
+    names = set(lock["packages"])
+    missing = set(SHIPPED_PACKAGES) - names
+    if missing:
+        sys.exit(f"merged lock lacks {sorted(missing)}: {sorted(names)}")
+    for entry in lock["packages"].values():
+        if not (work / entry["file_name"]).exists():
+            sys.exit(f"lock names {entry['file_name']} but py-compile did not produce it")
+        shutil.copy2(work / entry["file_name"], target / entry["file_name"])
+    (work / "core-lock.json").unlink()
+    shutil.copy2(work / "pyodide-lock.json", target / "pyodide-lock.json")
+    print(f"staged Pyodide {npm_lock['info']['version']} with {sorted(names)}")
+
+
+def stage_js(site: Path) -> None:
+    js = site / "js"
+    js.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(NODE / "mermaid" / "dist" / "mermaid.min.js", js / "mermaid.min.js")
+    mathjax = js / "mathjax"
+    if mathjax.exists():
+        shutil.rmtree(mathjax)
+    # Only what tex-mml-chtml needs at run time: the component, its input/output jax, a11y and the SRE speech data.
+    shutil.copytree(NODE / "mathjax", mathjax, ignore=shutil.ignore_patterns("*.md", "package.json", "LICENSE"))
+    fonts = js / "mathjax-fonts" / "mathjax-newcm-font"
+    if fonts.exists():
+        shutil.rmtree(fonts)
+    shutil.copytree(NODE / "@mathjax" / "mathjax-newcm-font" / "chtml", fonts / "chtml")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "lock")
+    args = parser.parse_args()
+    if not (args.site / "index.html").exists():
+        sys.exit(f"{args.site} has no index.html: run mkdocs build first")
+    stage_pyodide(args.site, args.dist, args.work)
+    stage_js(args.site)
+
+
+if __name__ == "__main__":
+    main()
