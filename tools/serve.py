@@ -13,17 +13,19 @@ The test suites import :func:`start_server` to get the same server on a free por
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     isolate = True
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
         ".mjs": "text/javascript",
@@ -40,7 +42,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         if not getattr(self.server, "quiet", False):
             super().log_message(format, *args)
 
@@ -76,10 +78,8 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.dir, isolate=not args.plain))
     mode = "plain (no COOP/COEP)" if args.plain else "cross-origin isolated"
     print(f"Serving {args.dir} on http://127.0.0.1:{args.port}/ ({mode}); Ctrl+C to stop", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

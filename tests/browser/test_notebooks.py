@@ -70,4 +70,5 @@ def test_run_all_reproduces_build_time_output(page: RecordedPage, site_server: S
         assert got["diagrams"] == want["diagrams"], f"{path} cell {index}: live diagrams differ"
         assert got["text"] == want["text"], f"{path} cell {index}: live output differs from the build"
     assert any("/pyodide/pyodide.asm.wasm" in u for u in page.requests), "the live run did not use the site's Pyodide"
-    assert any(u.endswith(".whl") and "condis_edu" in u for u in page.requests), "condis-edu was not loaded from the site"
+    wheels = [u for u in page.requests if u.endswith(".whl") and "condis_edu" in u]
+    assert wheels, "condis-edu was not loaded from the site"
