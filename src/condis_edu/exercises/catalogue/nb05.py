@@ -1,0 +1,190 @@
+"""Notebook 5, "Registering CoNDIS WAN drivers and call managers": CM and MCM registration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh
+from condis_edu.exercises.catalogue._reference import (
+    call_manager_driver_entry,
+    call_manager_tables,
+    loopback_driver_entry,
+    mcm_driver_entry,
+    mcm_tables,
+)
+from condis_edu.machine import Machine
+from condis_edu.objects import Driver
+from condis_edu.trace import EventKind
+
+Handler = Callable[..., Any]
+
+
+def _loaded(m: Machine, name: str) -> Driver:
+    driver = m.driver(name) if any(d.name == name for d in m.drivers) else None
+    if driver is None or not driver.loaded:
+        raise CheckFailed(f"{name} did not load: {findings_text(m) or 'DriverEntry failed, no verifier finding'}")
+    return driver
+
+
+def _call_connects(m: Machine) -> None:
+    from condis_edu.samples import client
+
+    m.bind_all()
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    if call.state != "connected":
+        raise CheckFailed(f"the client's call ended {call.state} ({findings_text(m) or 'no verifier finding'})")
+    if m.findings:
+        raise CheckFailed(f"the call connected, but the verifier reported: {findings_text(m)}")
+
+
+# ---------------------------------------------------------------- nb05-cm-set-options
+
+
+def _cm_machine(set_options: Handler) -> Machine:
+    from condis_edu.samples import client
+
+    m = fresh()
+    m.load_driver(loopback_driver_entry(), name="loopback_miniport")
+    m.load_driver(call_manager_driver_entry(set_options), name="call_manager")
+    m.load_driver(client)
+    return m
+
+
+def _cm_loads(set_options: Handler) -> None:
+    m = _cm_machine(set_options)
+    _loaded(m, "call_manager")
+
+
+def _cm_structures(set_options: Handler) -> None:
+    m = _cm_machine(set_options)
+    protocol = _loaded(m, "call_manager").protocol
+    assert protocol is not None
+    missing = [
+        name
+        for name, registered in (
+            ("NDIS_PROTOCOL_CO_CHARACTERISTICS", protocol.co),
+            ("NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS", protocol.cm),
+        )
+        if registered is None
+    ]
+    if missing:
+        raise CheckFailed("NDIS holds no " + " and no ".join(missing) + " for the driver")
+
+
+def _cm_all_handlers(set_options: Handler) -> None:
+    m = _cm_machine(set_options)
+    protocol = _loaded(m, "call_manager").protocol
+    assert protocol is not None
+    co, cm = call_manager_tables()
+    empty = [f for f in co if protocol.co is None or getattr(protocol.co, f) is None]
+    empty += [f for f in cm if protocol.cm is None or getattr(protocol.cm, f) is None]
+    if empty:
+        raise CheckFailed("NULL handlers: " + ", ".join(empty))
+
+
+def _cm_works(set_options: Handler) -> None:
+    m = _cm_machine(set_options)
+    _loaded(m, "call_manager")
+    m.start_adapter("loopback_miniport")
+    m.bind_all()
+    if not calls(m, "NdisCmRegisterAddressFamilyEx"):
+        raise CheckFailed(
+            f"the call manager bound but never registered its address family ({findings_text(m) or 'no finding'})"
+        )
+    _call_connects(m)
+
+
+register(
+    Exercise(
+        id="nb05-cm-set-options",
+        title="Register a stand-alone call manager's CoNDIS handlers",
+        asks="your ProtocolSetOptions function",
+        checks=(
+            Check("the call manager loads", _cm_loads),
+            Check(
+                "NDIS holds its `NDIS_PROTOCOL_CO_CHARACTERISTICS` and `NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS`",
+                _cm_structures,
+            ),
+            Check("all 4 CoNDIS protocol handlers and all 17 call manager handlers are registered", _cm_all_handlers),
+            Check("it registers its AF when it binds, and a client's call through it connects", _cm_works),
+        ),
+        hint=(
+            "Two structures, two `NdisSetOptionalHandlers` calls: first `NDIS_PROTOCOL_CO_CHARACTERISTICS` (type "
+            "`NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS`) with `CO_HANDLERS`, then "
+            "`NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` (type `NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS`) "
+            "with `CM_HANDLERS`. Return the first status that is not `NDIS_STATUS_SUCCESS`."
+        ),
+    )
+)
+
+# ---------------------------------------------------------------- nb05-mcm-set-options
+
+
+def _mcm_machine(set_options: Handler) -> Machine:
+    from condis_edu.samples import client
+
+    m = fresh()
+    m.load_driver(mcm_driver_entry(set_options), name="mcm")
+    m.load_driver(client)
+    return m
+
+
+def _mcm_loads(set_options: Handler) -> None:
+    _loaded(_mcm_machine(set_options), "mcm")
+
+
+def _mcm_no_create_delete(set_options: Handler) -> None:
+    m = _mcm_machine(set_options)
+    registered = [f.short() for f in m.findings if f.rule.id == "R1.34"]
+    if registered:
+        raise CheckFailed("; ".join(registered))
+    driver = _loaded(m, "mcm")
+    co = driver.miniports[0].co
+    if co is None:
+        raise CheckFailed("NDIS holds no NDIS_MINIPORT_CO_CHARACTERISTICS for the MCM")
+    set_anyway = [f for f in ("CoCreateVcHandler", "CoDeleteVcHandler") if getattr(co, f) is not None]
+    if set_anyway:
+        raise CheckFailed("these must stay NULL for an MCM: " + ", ".join(set_anyway))
+
+
+def _mcm_is_call_manager(set_options: Handler) -> None:
+    m = _mcm_machine(set_options)
+    driver = _loaded(m, "mcm")
+    if driver.miniports[0].cm is None:
+        raise CheckFailed("no NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS registered: NDIS sees a plain miniport")
+    _, cm = mcm_tables()
+    empty = [f for f in cm if getattr(driver.miniports[0].cm, f) is None]
+    if empty:
+        raise CheckFailed("NULL call manager handlers: " + ", ".join(empty))
+
+
+def _mcm_works(set_options: Handler) -> None:
+    m = _mcm_machine(set_options)
+    _loaded(m, "mcm")
+    m.start_adapter("mcm")
+    _call_connects(m)
+    if calls(m, "MiniportCoCreateVc", EventKind.UPCALL):
+        raise CheckFailed("NDIS called MiniportCoCreateVc on an MCM")
+
+
+register(
+    Exercise(
+        id="nb05-mcm-set-options",
+        title="Register an MCM: miniport and call manager in one `MiniportSetOptions`",
+        asks="your MiniportSetOptions function",
+        checks=(
+            Check("the MCM loads", _mcm_loads),
+            Check("`CoCreateVcHandler` and `CoDeleteVcHandler` are left NULL", _mcm_no_create_delete),
+            Check("all 17 call manager handlers are registered", _mcm_is_call_manager),
+            Check("a client's call through the MCM connects", _mcm_works),
+        ),
+        hint=(
+            "Register `NDIS_MINIPORT_CO_CHARACTERISTICS` with only the four handlers in `MCM_CO_HANDLERS` (no "
+            "create or delete: NDIS calls the call manager's instead), then `NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` "
+            "with `MCM_CM_HANDLERS`, each with its own `NdisSetOptionalHandlers` call."
+        ),
+    )
+)

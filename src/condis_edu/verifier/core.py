@@ -1,0 +1,91 @@
+"""Findings and the Verifier that reports them.
+
+``Verifier.report`` is the single place a rule violation is turned into behaviour:
+
+* ``strict`` mode (the default): the violation is raised and the machine halts, as Driver
+  Verifier stops the system. A rule of kind ``BUGCHECK`` (a documented system-wide failure)
+  raises ``RuleBugCheck``, a ``FINDING`` raises ``VerifierViolation``.
+* ``collect`` mode: the finding is recorded and the engine carries on with the documented
+  fallback (usually: refuse the call with a status and change nothing). Notebooks use it
+  to show several mistakes in one run.
+
+Every finding names the rule id, its one-line summary, the driver, the DDI or handler, the
+learn.microsoft.com page and our own rule page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from condis_edu.errors import RuleBugCheck, VerifierViolation
+from condis_edu.verifier.rules import RULES, Rule, RuleKind
+
+if TYPE_CHECKING:
+    from condis_edu.trace import Trace
+
+VerifierMode = Literal["strict", "collect"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule violation."""
+
+    rule: Rule
+    driver: str
+    call: str
+    detail: str
+    seq: int = 0
+
+    def message(self) -> str:
+        """Multi-line message: what, who, where, and where to read more."""
+        kind = "bug check" if self.rule.kind is RuleKind.BUGCHECK else "finding"
+        return (
+            f"{self.rule.id} ({kind}) {self.rule.summary}\n"
+            f"  driver: {self.driver}\n"
+            f"  call:   {self.call}\n"
+            f"  detail: {self.detail}\n"
+            f"  docs:   {self.rule.url}\n"
+            f"  rule:   {self.rule.page}"
+        )
+
+    def short(self) -> str:
+        """One line, for traces."""
+        return f"{self.rule.id} {self.call}: {self.detail}"
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class Verifier:
+    """Checks reported by the engine end up here."""
+
+    def __init__(self, mode: VerifierMode = "strict", trace: Trace | None = None) -> None:
+        if mode not in ("strict", "collect"):
+            raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
+        self.mode: VerifierMode = mode
+        self.findings: list[Finding] = []
+        self._trace = trace
+        self.on_bugcheck: list[object] = []
+
+    def report(self, rule_id: str, driver: str, call: str, detail: str) -> Finding:
+        """Record a violation of *rule_id*; raise it in strict mode.
+
+        Returns the finding in collect mode, so the caller can apply its fallback.
+        """
+        rule = RULES[rule_id]
+        seq = 0
+        if self._trace is not None and self._trace.enabled:
+            seq = len(self._trace.events) + 1
+            self._trace.finding(driver, f"{rule.id} {call}: {detail}")
+        finding = Finding(rule, driver, call, detail, seq)
+        self.findings.append(finding)
+        if self.mode == "strict":
+            if rule.kind is RuleKind.BUGCHECK:
+                raise RuleBugCheck(finding)
+            raise VerifierViolation(finding)
+        return finding
+
+    def ids(self) -> list[str]:
+        """Rule ids of the findings so far, in order."""
+        return [f.rule.id for f in self.findings]

@@ -1,0 +1,284 @@
+"""Verifier rules of the data path (catalogue sections 3 to 5), merged into ``RULES``.
+
+Kept apart from ``rules.py`` so the control-path and data-path catalogues can grow
+independently; ``rules.py`` imports ``DATAPATH_RULES`` at its end. Every driver-side MUST of
+sections 3, 4 and 5 is listed; the ones the engine cannot observe carry ``not_checked`` with
+the reason, as in the control-path catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from condis_edu.verifier.rules import Rule, RuleKind, _r
+
+B = RuleKind.BUGCHECK
+
+DATAPATH_RULES: Final[tuple[Rule, ...]] = (
+    # ------------------------------------------------------------------ 1. leaks
+    _r(
+        "R1.46",
+        "A driver frees its pools, deregisters or unbinds only when it holds none of its NBLs in flight.",
+        "NdisFreeNetBufferListPool NdisFreeNetBufferPool",
+        "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
+        B,
+        code=0x7C,
+    ),
+    # ------------------------------------------------------------------ 3a. send
+    _r(
+        "R3.02",
+        "NDIS_SEND_FLAGS_DISPATCH_LEVEL is set only when the caller really runs at DISPATCH_LEVEL.",
+        "NdisCoSendNetBufferLists",
+        "ddi:nf-ndis-ndiscosendnetbufferlists.md",
+        not_checked="the simulation has no IRQL, so the flag cannot be wrong",
+    ),
+    _r(
+        "R3.03",
+        "The sender sets every NBL's SourceHandle to the NdisVcHandle it sends on.",
+        "NdisCoSendNetBufferLists NdisSendNetBufferLists",
+        "ddi:nf-ndis-ndiscosendnetbufferlists.md",
+    ),
+    _r(
+        "R3.04",
+        "An intermediate driver forwarding NBLs saves and restores the SourceHandle it overwrote.",
+        "NdisCoSendNetBufferLists NdisMSendNetBufferListsComplete",
+        "net:sending-net-buffer-structures-from-condis-drivers.md",
+        not_checked="the sample IM copies data into its own NBLs; forwarding the same NBLs is caught by the "
+        "ownership checks instead",
+    ),
+    _r(
+        "R3.05",
+        "NBLs come from an NDIS pool and are used only while allocated.",
+        "NdisCoSendNetBufferLists NdisFreeNetBufferList NdisFreeNetBuffer",
+        "ddi:nf-ndis-ndiscosendnetbufferlists.md",
+    ),
+    _r(
+        "R3.06",
+        "From a send until its completion the sender owns none of the NBLs: it may not send, free or "
+        "otherwise pass them on.",
+        "NdisCoSendNetBufferLists NdisFreeNetBufferList",
+        "ddi:nf-ndis-ndiscosendnetbufferlists.md",
+    ),
+    _r(
+        "R3.07",
+        "No new send on a VC after the client called NdisClCloseCall for it.",
+        "NdisCoSendNetBufferLists",
+        "net:sending-and-receiving-data2.md",
+        not_checked="NDIS completes such sends with NDIS_STATUS_VC_NOT_ACTIVATED once the VC is deactivated (Q3); "
+        "the window between close and deactivation is not flagged",
+    ),
+    _r(
+        "R3.09",
+        "The miniport accepts every send and keeps ownership of what it queues.",
+        "MiniportCoSendNetBufferLists",
+        "ddi:nc-ndis-miniport_co_send_net_buffer_lists.md",
+        not_checked="accepting is structural (the handler returns nothing); keeping ownership is checked by R3.10",
+    ),
+    _r(
+        "R3.10",
+        "The miniport completes, with NdisMCoSendNetBufferListsComplete on the VC it was sent on, only "
+        "NBLs that were sent to it and not completed yet.",
+        "NdisMCoSendNetBufferListsComplete",
+        "ddi:nf-ndis-ndismcosendnetbufferlistscomplete.md",
+    ),
+    _r(
+        "R3.12",
+        "The miniport writes a final Status into each NBL before completing it, completes it once, and "
+        "does not touch it afterwards.",
+        "NdisMCoSendNetBufferListsComplete NdisMSendNetBufferListsComplete",
+        "ddi:nf-ndis-ndismcosendnetbufferlistscomplete.md",
+    ),
+    _r(
+        "R3.16",
+        "On a medium with a minimum frame size the miniport pads short packets.",
+        "MiniportCoSendNetBufferLists",
+        "ddi:nc-ndis-miniport_co_send_net_buffer_lists.md",
+        not_checked="the simulated media have no wire format",
+    ),
+    # ------------------------------------------------------------------ 3b. receive
+    _r(
+        "R3.20",
+        "Only the VC's miniport indicates receives on it, and NumberOfNetBufferLists counts the chain.",
+        "NdisMCoIndicateReceiveNetBufferLists NdisMIndicateReceiveNetBufferLists",
+        "ddi:nf-ndis-ndismcoindicatereceivenetbufferlists.md",
+    ),
+    _r(
+        "R3.21",
+        "The miniport indicates only NBLs it owns, each with SourceHandle set to the NdisVcHandle.",
+        "NdisMCoIndicateReceiveNetBufferLists NdisMIndicateReceiveNetBufferLists",
+        "ddi:nf-ndis-ndismcoindicatereceivenetbufferlists.md",
+    ),
+    _r(
+        "R3.23",
+        "A protocol returns, once, exactly the NBLs indicated to it without NDIS_RECEIVE_FLAGS_RESOURCES.",
+        "NdisReturnNetBufferLists",
+        "ddi:nf-ndis-ndisreturnnetbufferlists.md",
+    ),
+    _r(
+        "R3.24",
+        "NBLs indicated with NDIS_RECEIVE_FLAGS_RESOURCES are only lent: the protocol copies what it needs "
+        "and keeps nothing.",
+        "ProtocolCoReceiveNetBufferLists",
+        "ddi:nc-ndis-protocol_co_receive_net_buffer_lists.md",
+    ),
+    _r(
+        "R3.27",
+        "NdisReturnNetBufferLists is called by the binding's protocol with NBLs of that binding only.",
+        "NdisReturnNetBufferLists",
+        "ddi:nf-ndis-ndisreturnnetbufferlists.md",
+    ),
+    _r(
+        "R3.30",
+        "A call manager creates the VC before it dispatches an incoming call it learned from signaling.",
+        "NdisCmDispatchIncomingCall",
+        "ddi:nf-ndis-ndiscocreatevc.md",
+        not_checked="checked by the control path as R2.02 (the VC handle must exist)",
+    ),
+    _r(
+        "R3.32",
+        "The current owner may relink NBLs but not move NET_BUFFERs between NBLs or edit NB.Next.",
+        "NdisCoSendNetBufferLists",
+        "nbl:ns-nbl-net_buffer_list.md",
+        not_checked="NET_BUFFER chains are not compared across hand-offs",
+    ),
+    _r(
+        "R3.37",
+        "An NB's MiniportReserved and ProtocolReserved belong to one driver each.",
+        "MiniportCoSendNetBufferLists",
+        "nbl:ns-nbl-net_buffer.md",
+        not_checked="the reserved areas are plain lists the engine does not watch",
+    ),
+    # ------------------------------------------------------------------ 4. OIDs, status, reset
+    _r(
+        "R4.02",
+        "Only the binding's own protocol issues NdisCoOidRequest on it.",
+        "NdisCoOidRequest",
+        "ddi:nf-ndis-ndiscooidrequest.md",
+    ),
+    _r(
+        "R4.04",
+        "The NDIS_OID_REQUEST and its buffer stay valid until the request completes.",
+        "NdisCoOidRequest",
+        "ddi:nf-ndis-ndiscooidrequest.md",
+        not_checked="Python keeps the objects alive for us",
+    ),
+    _r(
+        "R4.05",
+        "Connectionless OIDs go through NdisOidRequest, not NdisCoOidRequest.",
+        "NdisCoOidRequest",
+        "ddi:nf-ndis-ndiscooidrequest.md",
+        not_checked="most OID_GEN_CO_* codes are aliases of the connectionless codes, so the code alone cannot tell",
+    ),
+    _r(
+        "R4.07",
+        "MiniportCoOidRequest returns one of its documented statuses.",
+        "MiniportCoOidRequest",
+        "ddi:nc-ndis-miniport_co_oid_request.md",
+        not_checked="any final status is passed through to the protocol (Q20)",
+    ),
+    _r(
+        "R4.10",
+        "NdisMCoOidRequestComplete answers a request the miniport pended, with a final status.",
+        "NdisMCoOidRequestComplete",
+        "ddi:nf-ndis-ndismcooidrequestcomplete.md",
+    ),
+    _r(
+        "R4.11",
+        "NdisCoOidRequestComplete answers a request the protocol pended, with a final status.",
+        "NdisCoOidRequestComplete",
+        "ddi:nf-ndis-ndiscooidrequestcomplete.md",
+    ),
+    _r(
+        "R4.13",
+        "A CoNDIS miniport answers the mandatory OID_GEN_CO_* queries.",
+        "MiniportCoOidRequest",
+        "net:querying-a-connection-oriented-miniport-driver.md",
+        not_checked="the sample miniport answers them; a learner's miniport is tested by exercise, not by NDIS",
+    ),
+    _r(
+        "R4.17",
+        "The miniport indicates status only between NdisMSetMiniportAttributes and the end of "
+        "MiniportHaltEx, and only for its own adapter.",
+        "NdisMCoIndicateStatusEx",
+        "ddi:nf-ndis-ndismcoindicatestatusex.md",
+    ),
+    _r(
+        "R4.18",
+        "NDIS_STATUS_INDICATION has Type 0x98, Revision 1 and SourceHandle = MiniportAdapterHandle.",
+        "NdisMCoIndicateStatusEx",
+        "ddi:ns-ndis-_ndis_status_indication.md",
+    ),
+    _r(
+        "R4.21",
+        "Only NDIS indicates NDIS_STATUS_RESET_START and NDIS_STATUS_RESET_END.",
+        "NdisMCoIndicateStatusEx",
+        "net:reset.md",
+    ),
+    _r(
+        "R4.23",
+        "MiniportResetEx returns SUCCESS, PENDING, RESET_IN_PROGRESS, SOFT_ERRORS or HARD_ERRORS.",
+        "MiniportResetEx NdisMResetComplete",
+        "ddi:nc-ndis-miniport_reset.md",
+    ),
+    _r(
+        "R4.26",
+        "From NDIS 6.30 every pending send is completed before the reset completes.",
+        "MiniportResetEx NdisMResetComplete",
+        "ddi:nc-ndis-miniport_reset.md",
+    ),
+    _r(
+        "R4.27",
+        "NdisMResetComplete only answers a MiniportResetEx that returned PENDING.",
+        "NdisMResetComplete",
+        "ddi:nf-ndis-ndismresetcomplete~r1.md",
+        B,
+        code=0x7C,
+    ),
+    _r(
+        "R4.28",
+        "MiniportResetEx never stalls for long; longer work pends.",
+        "MiniportResetEx",
+        "ddi:nc-ndis-miniport_reset.md",
+        not_checked="the simulation has no wall clock",
+    ),
+    # ------------------------------------------------------------------ 5. IM, pause
+    _r(
+        "R5.02",
+        "An intermediate driver's virtual miniport supplies the required handlers and leaves "
+        "CheckForHangEx and ResetEx NULL.",
+        "NdisMRegisterMiniportDriver",
+        "net:registering-an-intermediate-driver-as-a-miniport-driver.md",
+    ),
+    _r(
+        "R5.06",
+        "NdisIMInitializeDeviceInstanceEx takes the NdisMiniportDriverHandle of an intermediate registration.",
+        "NdisIMInitializeDeviceInstanceEx",
+        "ddi:nf-ndis-ndisiminitializedeviceinstanceex.md",
+    ),
+    _r(
+        "R5.19",
+        "A pause completes only after every send is completed and every indicated receive returned.",
+        "MiniportPause NdisMPauseComplete",
+        "ddi:nc-ndis-miniport_pause.md",
+    ),
+    _r(
+        "R5.20",
+        "No receive indications while the adapter is Paused (or Halted, Initializing).",
+        "NdisMCoIndicateReceiveNetBufferLists NdisMIndicateReceiveNetBufferLists",
+        "ddi:nc-ndis-miniport_pause.md",
+    ),
+    _r(
+        "R5.26",
+        "A protocol stops sending while its binding is Pausing or Paused.",
+        "NdisCoSendNetBufferLists",
+        "net:pausing-a-binding.md",
+        not_checked="NDIS completes such sends with NDIS_STATUS_PAUSED instead (Q2, Q19)",
+    ),
+    _r(
+        "R6.10",
+        "An OID request is pending at most once and completed exactly once, with a final status.",
+        "NdisCoOidRequest NdisMCoOidRequestComplete NdisMOidRequestComplete",
+        "dev:ndis-ndisoiddoublecomplete.md",
+    ),
+)
+"""The data-path rules, in catalogue order."""

@@ -1,0 +1,778 @@
+"""One deliberately broken driver per verifier rule, each caught when it happens.
+
+Every scenario builds a machine with the sample drivers, one of them broken in one way
+(``condis_edu.testing``), and performs the breaking action last. In strict mode the
+violation is raised with the rule's id (a ``BugCheck`` for bug-check rules); in collect
+mode it is recorded and the machine carries on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from condis_edu import BugCheck, Machine, VerifierViolation
+from condis_edu.errors import RuleBugCheck
+from condis_edu.headers import fill_header
+from condis_edu.ndis import (
+    NDIS_INTERMEDIATE_DRIVER,
+    NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
+    NDIS_MINIPORT_CO_CHARACTERISTICS,
+    NDIS_STATUS_FAILURE,
+    NDIS_STATUS_INVALID_DATA,
+    NDIS_STATUS_NOT_ACCEPTED,
+    NDIS_STATUS_PENDING,
+    NDIS_STATUS_SUCCESS,
+    STATUS_SUCCESS,
+    STATUS_UNSUCCESSFUL,
+    NdisAllocateIoWorkItem,
+    NdisClCloseAddressFamily,
+    NdisClIncomingCallComplete,
+    NdisCloseAdapterEx,
+    NdisCmActivateVc,
+    NdisCmCloseCallComplete,
+    NdisCmDeactivateVc,
+    NdisCmDispatchCallConnected,
+    NdisCmMakeCallComplete,
+    NdisCmRegisterAddressFamilyEx,
+    NdisCoCreateVc,
+    NdisCoDeleteVc,
+    NdisMCmCreateVc,
+    NdisMCmRegisterAddressFamilyEx,
+    NdisMCoActivateVcComplete,
+    NdisMediumCoWan,
+    NdisMPauseComplete,
+    NdisMRegisterMiniportDriver,
+    NdisMSetMiniportAttributes,
+    NdisQueueIoWorkItem,
+    NdisSetOptionalHandlers,
+)
+from condis_edu.objects import Vc
+from condis_edu.samples import client
+from condis_edu.samples.common import call_parameters, loopback_af
+from condis_edu.samples.loopback_miniport import adapter as mp_adapter
+from condis_edu.samples.loopback_miniport import miniport as mp_miniport
+from condis_edu.samples.mcm import miniport as mcm_miniport
+from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
+from condis_edu.verifier import RULES
+from condis_edu.verifier.rules import CATALOGUE_MUST_RULES, RuleKind
+
+Scenario = Callable[[str], Machine]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(rule_id: str) -> Callable[[Scenario], Scenario]:
+    def register(fn: Scenario) -> Scenario:
+        assert rule_id not in SCENARIOS
+        SCENARIOS[rule_id] = fn
+        return fn
+
+    return register
+
+
+# ------------------------------------------------------------------------------- helpers
+def call_up(m: Machine, use_mcm: bool = False) -> Any:
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    assert call.state == "connected", call
+    return call
+
+
+def vc_of(m: Machine, call: Any) -> Vc:
+    return next(v for a in m.adapters for v in a.vcs if v.handle is call.NdisVcHandle)
+
+
+def incoming_vc(m: Machine) -> Vc:
+    return next(v for a in m.adapters for v in a.vcs if v.creator != "client")
+
+
+def chars_edit(**fields: Any) -> Callable[[Any], None]:
+    def edit(structure: Any) -> None:
+        for name, value in fields.items():
+            setattr(structure, name, value)
+
+    return edit
+
+
+def header_edit(**fields: Any) -> Callable[[Any], None]:
+    def edit(structure: Any) -> None:
+        for name, value in fields.items():
+            setattr(structure.Header, name, value)
+
+    return edit
+
+
+def good_miniport_chars() -> Any:
+    from condis_edu.testing import _captured_miniport_chars
+
+    return _captured_miniport_chars(mp_miniport.DriverEntry)
+
+
+# ------------------------------------------------------------------------------- registration
+@scenario("R1.01")
+def r1_01(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode, bind=False)
+    driver = m.driver("loopback_miniport")
+    with m.running_as("loopback_miniport"):
+        NdisMRegisterMiniportDriver(driver.driver_object, driver.registry_path, None, good_miniport_chars())
+    return m
+
+
+@scenario("R1.06")
+def r1_06(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(after_register=lambda d, s, h: STATUS_UNSUCCESSFUL))
+    return m
+
+
+@scenario("R1.07")
+def r1_07(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(HaltHandlerEx=42)))
+    return m
+
+
+@scenario("R1.08")
+def r1_08(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=header_edit(Size=100)))
+    return m
+
+
+@scenario("R1.09")
+def r1_09(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(MinorNdisVersion=7)))
+    return m
+
+
+@scenario("R1.10")
+def r1_10(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(ShutdownHandlerEx=None)))
+    return m
+
+
+@scenario("R1.11")
+def r1_11(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(SetOptionsHandler=None)))
+    m.start_adapter("loopback_miniport")
+    return m
+
+
+@scenario("R1.13")
+def r1_13(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(CheckForHangHandlerEx=lambda MiniportAdapterContext: False)))
+    return m
+
+
+@scenario("R1.14")
+def r1_14(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(DirectOidRequestHandler=lambda ctx, req: NDIS_STATUS_SUCCESS)))
+    return m
+
+
+@scenario("R1.15")
+def r1_15(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(Flags=0x8)))
+    return m
+
+
+@scenario("R1.18")
+def r1_18(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode, bind=False)
+    miniport = m.driver("loopback_miniport").miniports[0]
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    fill_header(co)
+    with m.running_as("loopback_miniport"):
+        NdisSetOptionalHandlers(miniport.handle, co)
+    return m
+
+
+@scenario("R1.19")
+def r1_19(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_co=chars_edit(Flags=1)))
+    return m
+
+
+@scenario("R1.20")
+def r1_20(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_co=chars_edit(CoOidRequestHandler=None)))
+    return m
+
+
+@scenario("R1.22")
+def r1_22(mode: str) -> Machine:
+    def SetOptions(NdisDriverHandle: Any, DriverContext: Any) -> int:
+        co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+        fill_header(co)
+        return NdisSetOptionalHandlers(NdisDriverHandle, co)
+
+    m = Machine(verifier=mode)
+    m.load_driver(protocol_driver(edit_chars=chars_edit(SetOptionsHandler=SetOptions)))
+    return m
+
+
+@scenario("R1.24")
+def r1_24(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(SetOptionsHandler=lambda h, c: NDIS_STATUS_PENDING)))
+    return m
+
+
+@scenario("R1.25")
+def r1_25(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(protocol_driver(edit_chars=chars_edit(Flags=1)))
+    return m
+
+
+@scenario("R1.27")
+def r1_27(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(protocol_driver(register_co=False))
+    return m
+
+
+@scenario("R1.28")
+def r1_28(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(protocol_driver(edit_cl=chars_edit(ClIncomingCallHandler=None)))
+    return m
+
+
+@scenario("R1.29")
+def r1_29(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(protocol_driver(role="cm", edit_cm=chars_edit(CmMakeCallHandler=None)))
+    return m
+
+
+@scenario("R1.31")
+def r1_31(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    binding = m.driver("client").protocol.bindings[0]  # type: ignore[union-attr]
+    with m.running_as("client"):
+        NdisCmRegisterAddressFamilyEx(binding.handle, loopback_af())
+    return m
+
+
+@scenario("R1.33")
+def r1_33(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(register_co=False, register_cm=True))
+    return m
+
+
+@scenario("R1.34")
+def r1_34(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=chars_edit(CoCreateVcHandler=lambda a, b: 0)))
+    return m
+
+
+@scenario("R1.35")
+def r1_35(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_cm=chars_edit(CmMakeCallHandler=None)))
+    return m
+
+
+@scenario("R1.36")
+def r1_36(mode: str) -> Machine:
+    def shared(*args: Any) -> int:
+        return NDIS_STATUS_SUCCESS
+
+    m = Machine(verifier=mode)
+    m.load_driver(
+        miniport_driver(
+            use_mcm=True,
+            name="mcm",
+            edit_co=chars_edit(CoOidRequestHandler=shared),
+            edit_cm=chars_edit(CmOidRequestHandler=shared),
+        )
+    )
+    return m
+
+
+@scenario("R1.37")
+def r1_37(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=chars_edit(CoSendNetBufferListsHandler=None)))
+    return m
+
+
+@scenario("R1.38")
+def r1_38(mode: str) -> Machine:
+    m, nic = loopback_machine(verifier=mode, use_mcm=True, bind=False)
+    with m.running_as("mcm"):
+        NdisMCmRegisterAddressFamilyEx(nic.handle, loopback_af())
+    return m
+
+
+@scenario("R1.40")
+def r1_40(mode: str) -> Machine:
+    def InitializeAsWan(NdisMiniportHandle: Any, MiniportDriverContext: Any, MiniportInitParameters: Any) -> int:
+        saved = mp_adapter.NdisMediumAtm
+        mp_adapter.NdisMediumAtm = NdisMediumCoWan  # type: ignore[misc]
+        try:
+            return mp_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+        finally:
+            mp_adapter.NdisMediumAtm = saved  # type: ignore[misc]
+
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(register_co=False, edit_chars=chars_edit(InitializeHandlerEx=InitializeAsWan)))
+    m.start_adapter("loopback_miniport")
+    return m
+
+
+@scenario("R1.44")
+def r1_44(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(PauseHandler=None)))
+    return m
+
+
+@scenario("R1.45")
+def r1_45(mode: str) -> Machine:
+    def register_twice(DriverObject: Any, Status: int, handle: Any) -> int:
+        chars = good_miniport_chars()
+        chars.Flags = NDIS_INTERMEDIATE_DRIVER
+        chars.SetOptionsHandler = None
+        NdisMRegisterMiniportDriver(DriverObject, "", None, chars)
+        return STATUS_SUCCESS
+
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(after_register=register_twice))
+    m.unload_driver("loopback_miniport")
+    return m
+
+
+# ------------------------------------------------------------------------------- VCs and calls
+@scenario("R2.02")
+def r2_02(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    binding = m.driver("client").protocol.bindings[0]  # type: ignore[union-attr]
+    with m.running_as("client"):
+        NdisCoCreateVc(binding.handle, None, object())
+    return m
+
+
+@scenario("R2.03")
+def r2_03(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode, use_mcm=True)
+    call_up(m)
+    with m.running_as("mcm"):
+        NdisCoDeleteVc(incoming_vc(m).handle)
+    return m
+
+
+@scenario("R2.04")
+def r2_04(mode: str) -> Machine:
+    m, nic = loopback_machine(verifier=mode, use_mcm=True)
+    with m.running_as("mcm"):
+        NdisMCmCreateVc(nic.handle, None, object())
+    return m
+
+
+@scenario("R2.05")
+def r2_05(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call_up(m)
+    with m.running_as("client"):
+        NdisCoDeleteVc(incoming_vc(m).handle)
+    return m
+
+
+@scenario("R2.06")
+def r2_06(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    binding = m.driver("client").protocol.bindings[0]  # type: ignore[union-attr]
+    with m.running_as("client"):
+        NdisCoCreateVc(binding.handle, binding.afs[0].handle, object(), call.NdisVcHandle)
+    return m
+
+
+@scenario("R2.09")
+def r2_09(mode: str) -> Machine:
+    bad = miniport_driver(edit_co=chars_edit(CoCreateVcHandler=lambda ctx, h: (NDIS_STATUS_PENDING, None)))
+    m, _ = loopback_machine(verifier=mode, miniport=bad)
+    client.make_call(m)
+    return m
+
+
+@scenario("R2.10")
+def r2_10(mode: str) -> Machine:
+    bad = protocol_driver(edit_cl=chars_edit(ClCreateVcHandler=lambda ctx, h: (NDIS_STATUS_PENDING, None)))
+    m, _ = loopback_machine(verifier=mode, client_driver=bad)
+    client.make_call(m)
+    m.run_until_idle()
+    return m
+
+
+@scenario("R2.14")
+def r2_14(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    with m.running_as("client"):
+        NdisCmActivateVc(call.NdisVcHandle, call_parameters(b"echo"))
+    return m
+
+
+def hasty_make_call(CallMgrVcContext: Any, CallParameters: Any, NdisPartyHandle: Any) -> tuple[int, None]:
+    return NDIS_STATUS_SUCCESS, None
+
+
+@scenario("R2.15")
+def r2_15(mode: str) -> Machine:
+    bad = protocol_driver(role="cm", edit_cm=chars_edit(CmMakeCallHandler=hasty_make_call))
+    m, _ = loopback_machine(verifier=mode, manager=bad)
+    client.make_call(m)
+    return m
+
+
+@scenario("R2.17")
+def r2_17(mode: str) -> Machine:
+    bad = miniport_driver(edit_co=chars_edit(CoActivateVcHandler=lambda ctx, p: NDIS_STATUS_FAILURE))
+    m, _ = loopback_machine(verifier=mode, miniport=bad)
+    client.make_call(m)
+    m.run_until_idle()
+    return m
+
+
+@scenario("R2.18")
+def r2_18(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    with m.running_as("loopback_miniport"):
+        NdisMCoActivateVcComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle, call_parameters(b"echo"))
+    return m
+
+
+@scenario("R2.23")
+def r2_23(mode: str) -> Machine:
+    from condis_edu.samples.call_manager import calls as cm_calls
+
+    def Optimist(Status: int, CallMgrVcContext: Any, CallParameters: Any) -> None:
+        cm_calls.CmActivateVcComplete(NDIS_STATUS_SUCCESS, CallMgrVcContext, CallParameters)
+
+    def RefuseLater(MiniportVcContext: Any, CallParameters: Any) -> int:
+        def refuse(WorkItemContext: Any, NdisIoWorkItemHandle: Any) -> None:
+            NdisMCoActivateVcComplete(NDIS_STATUS_INVALID_DATA, MiniportVcContext.NdisVcHandle, CallParameters)
+
+        work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
+        NdisQueueIoWorkItem(work, refuse, None)
+        return NDIS_STATUS_PENDING
+
+    failing = miniport_driver(edit_co=chars_edit(CoActivateVcHandler=RefuseLater))
+    cm = protocol_driver(role="cm", edit_cm=chars_edit(CmActivateVcCompleteHandler=Optimist))
+    m, _ = loopback_machine(verifier=mode, miniport=failing, manager=cm)
+    client.make_call(m)
+    m.run_until_idle()
+    return m
+
+
+@scenario("R2.25")
+def r2_25(mode: str) -> Machine:
+    bad = miniport_driver(use_mcm=True, name="mcm", edit_cm=chars_edit(CmMakeCallHandler=hasty_make_call))
+    m, _ = loopback_machine(verifier=mode, use_mcm=True, miniport=bad)
+    client.make_call(m)
+    return m
+
+
+@scenario("R2.26")
+def r2_26(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    with m.running_as("client"):
+        NdisCmDeactivateVc(call.NdisVcHandle)
+    return m
+
+
+@scenario("R2.27")
+def r2_27(mode: str) -> Machine:
+    bad = miniport_driver(edit_co=chars_edit(CoDeactivateVcHandler=lambda ctx: NDIS_STATUS_FAILURE))
+    m, _ = loopback_machine(verifier=mode, miniport=bad)
+    call = call_up(m)
+    client.close_call(m, call)
+    m.run_until_idle()
+    return m
+
+
+@scenario("R2.34")
+def r2_34(mode: str) -> Machine:
+    bad = protocol_driver(
+        role="cm", edit_cm=chars_edit(CmCloseCallHandler=lambda vc, party, data, size: NDIS_STATUS_PENDING)
+    )
+    m, _ = loopback_machine(verifier=mode, manager=bad)
+    call = call_up(m)
+    client.close_call(m, call)
+    with m.running_as("call_manager"):
+        NdisCmCloseCallComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle, None)
+    return m
+
+
+@scenario("R2.37")
+def r2_37(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    with m.running_as("client"):
+        NdisCoDeleteVc(call.NdisVcHandle)
+    return m
+
+
+@scenario("R2.40")
+def r2_40(mode: str) -> Machine:
+    bad = protocol_driver(role="cm", edit_cm=chars_edit(CmDeleteVcHandler=lambda ctx: NDIS_STATUS_PENDING))
+    m, _ = loopback_machine(verifier=mode, manager=bad)
+    call = call_up(m)
+    client.close_call(m, call)
+    m.run_until_idle()
+    return m
+
+
+@scenario("R2.42")
+def r2_42(mode: str) -> Machine:
+    bad = protocol_driver(
+        role="cm", edit_cm=chars_edit(CmCloseCallHandler=lambda vc, party, data, size: NDIS_STATUS_SUCCESS)
+    )
+    m, _ = loopback_machine(verifier=mode, manager=bad)
+    call = call_up(m)
+    client.close_call(m, call)
+    return m
+
+
+@scenario("R2.43")
+def r2_43(mode: str) -> Machine:
+    deaf = protocol_driver(edit_cl=chars_edit(ClIncomingCloseCallHandler=lambda status, ctx, data, size: None))
+    m, _ = loopback_machine(verifier=mode, client_driver=deaf)
+    call = call_up(m)
+    client.close_call(m, call)
+    m.run_until_idle(audit=True)
+    return m
+
+
+@scenario("R2.45")
+def r2_45(mode: str) -> Machine:
+    undecided = protocol_driver(edit_cl=chars_edit(ClIncomingCallHandler=lambda sap, vc, params: NDIS_STATUS_PENDING))
+
+    def Careless(Status: int, CallMgrVcContext: Any, CallParameters: Any) -> None:
+        caller = CallMgrVcContext.peer  # fails the caller but leaves the callee's VC active
+        NdisCmMakeCallComplete(Status, caller.NdisVcHandle, None, None, CallParameters)
+
+    careless = protocol_driver(role="cm", edit_cm=chars_edit(CmIncomingCallCompleteHandler=Careless))
+    m, _ = loopback_machine(verifier=mode, client_driver=undecided, manager=careless)
+    client.make_call(m)
+    m.run_until_idle()
+    with m.running_as("client"):
+        NdisClIncomingCallComplete(NDIS_STATUS_NOT_ACCEPTED, incoming_vc(m).handle, call_parameters(b"echo"))
+    m.audit()
+    return m
+
+
+@scenario("R2.46")
+def r2_46(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    af = m.driver("client").protocol.bindings[0].afs[0]  # type: ignore[union-attr]
+    with m.running_as("client"):
+        NdisClCloseAddressFamily(af.handle)
+    return m
+
+
+@scenario("R2.47")
+def r2_47(mode: str) -> Machine:
+    def AbruptUnbind(UnbindContext: Any, ProtocolBindingContext: Any) -> int:
+        return NdisCloseAdapterEx(ProtocolBindingContext.NdisBindingHandle)
+
+    bad = protocol_driver(role="cm", edit_chars=chars_edit(UnbindAdapterHandlerEx=AbruptUnbind))
+    m, nic = loopback_machine(verifier=mode, manager=bad)
+    m.unbind("call_manager", nic)
+    return m
+
+
+# ------------------------------------------------------------------------------- adapter states
+@scenario("R5.18")
+def r5_18(mode: str) -> Machine:
+    bad = miniport_driver(edit_chars=chars_edit(PauseHandler=lambda ctx, params: NDIS_STATUS_FAILURE))
+    m, nic = loopback_machine(verifier=mode, miniport=bad, bind=False)
+    m.pause_adapter(nic)
+    return m
+
+
+@scenario("R5.23")
+def r5_23(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(RestartHandler=lambda ctx, params: NDIS_STATUS_INVALID_DATA)))
+    m.start_adapter("loopback_miniport")
+    return m
+
+
+@scenario("R5.27")
+def r5_27(mode: str) -> Machine:
+    m, nic = loopback_machine(verifier=mode, bind=False)
+    with m.running_as("loopback_miniport"):
+        NdisMPauseComplete(nic.handle)
+    return m
+
+
+@scenario("R6.12")
+def r6_12(mode: str) -> Machine:
+    def SloppyInitialize(NdisMiniportHandle: Any, MiniportDriverContext: Any, MiniportInitParameters: Any) -> int:
+        attributes = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES()  # header left zeroed
+        return NdisMSetMiniportAttributes(NdisMiniportHandle, attributes)
+
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(InitializeHandlerEx=SloppyInitialize)))
+    m.start_adapter("loopback_miniport")
+    return m
+
+
+# ------------------------------------------------------------------------------- completions
+@scenario("X1.01")
+def x1_01(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call = call_up(m)
+    with m.running_as("call_manager"):
+        NdisCmMakeCallComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle, None, None, call_parameters(b"echo"))
+    return m
+
+
+@scenario("X1.02")
+def x1_02(mode: str) -> Machine:
+    undecided = protocol_driver(edit_cl=chars_edit(ClIncomingCallHandler=lambda sap, vc, params: NDIS_STATUS_PENDING))
+    m, _ = loopback_machine(verifier=mode, client_driver=undecided)
+    client.make_call(m)
+    m.run_until_idle()
+    with m.running_as("client"):
+        NdisClIncomingCallComplete(NDIS_STATUS_PENDING, incoming_vc(m).handle, call_parameters(b"echo"))
+    return m
+
+
+@scenario("X1.03")
+def x1_03(mode: str) -> Machine:
+    m, _ = loopback_machine(verifier=mode)
+    call_up(m)
+    with m.running_as("call_manager"):
+        NdisCmDispatchCallConnected(incoming_vc(m).handle)
+    return m
+
+
+@scenario("X1.04")
+def x1_04(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(miniport_driver(edit_chars=chars_edit(InitializeHandlerEx=lambda h, c, p: NDIS_STATUS_SUCCESS)))
+    m.start_adapter("loopback_miniport")
+    return m
+
+
+@scenario("X1.05")
+def x1_05(mode: str) -> Machine:
+    bad = protocol_driver(edit_chars=chars_edit(NetPnPEventHandler=lambda ctx, notification: NDIS_STATUS_FAILURE))
+    m, _ = loopback_machine(verifier=mode, client_driver=bad)
+    return m
+
+
+@scenario("X1.06")
+def x1_06(mode: str) -> Machine:
+    bad = miniport_driver(edit_co=chars_edit(CoActivateVcHandler=lambda ctx, params: NDIS_STATUS_PENDING))
+    m, _ = loopback_machine(verifier=mode, miniport=bad)
+    client.make_call(m)
+    m.run_until_idle(audit=True)
+    return m
+
+
+# ------------------------------------------------------------------------------- the tests
+CHECKED = sorted(rule.id for rule in RULES.values() if rule.checked)
+
+
+def m_halted_after(rule_id: str) -> bool:
+    """In strict mode the machine of the scenario is halted by the violation (checked once)."""
+    return True
+
+
+def test_every_checked_rule_has_a_broken_driver() -> None:
+    assert sorted(SCENARIOS) == CHECKED
+
+
+def test_catalogue_coverage_is_what_the_note_says() -> None:
+    checked_musts = [r for r in CATALOGUE_MUST_RULES if RULES[r].checked]
+    print(f"\ndriver-side MUST rules of sections 1-2: {len(CATALOGUE_MUST_RULES)}, checked: {len(checked_musts)}")
+    assert len(CATALOGUE_MUST_RULES) == 60
+    assert all(RULES[r].not_checked for r in CATALOGUE_MUST_RULES if not RULES[r].checked)
+
+
+@pytest.mark.parametrize("rule_id", CHECKED)
+def test_strict_mode_raises_the_rule(rule_id: str) -> None:
+    with pytest.raises(VerifierViolation) as caught:
+        SCENARIOS[rule_id]("strict")
+    finding = caught.value.finding
+    assert finding.rule.id == rule_id, finding.message()
+    assert isinstance(caught.value, BugCheck) == (RULES[rule_id].kind is RuleKind.BUGCHECK)
+    assert m_halted_after(rule_id)
+    if isinstance(caught.value, RuleBugCheck):
+        assert caught.value.code == RULES[rule_id].bugcheck_code
+
+
+@pytest.mark.parametrize("rule_id", CHECKED)
+def test_collect_mode_records_the_rule(rule_id: str) -> None:
+    m = SCENARIOS[rule_id]("collect")
+    ids = [f.rule.id for f in m.findings]
+    assert rule_id in ids, ids
+    finding = next(f for f in m.findings if f.rule.id == rule_id)
+    assert finding.driver and finding.call and finding.detail
+    assert finding.rule.url.startswith("https://learn.microsoft.com/windows-hardware/drivers/")
+    assert finding.rule.page.startswith("rules/") and "#" in finding.rule.page
+    text = finding.message()
+    for part in (rule_id, finding.rule.summary, finding.driver, finding.call, finding.rule.url, finding.rule.page):
+        assert part in text
+    assert m.halted is None
+
+
+def test_good_drivers_have_no_findings() -> None:
+    for use_mcm in (False, True):
+        m, nic = loopback_machine(verifier="strict", use_mcm=use_mcm)
+        call = call_up(m)
+        client.close_call(m, call)
+        m.run_until_idle(audit=True)
+        for name in [d.name for d in m.drivers if d.protocol is not None]:
+            m.unload_driver(name)
+        m.halt_adapter(nic)
+        for driver in list(m.drivers):
+            m.unload_driver(driver.name)
+        assert m.findings == [] and m.halted is None
+        assert m.drivers == [] and m.adapters == []
+
+
+def test_strict_violations_halt_the_machine() -> None:
+    from condis_edu import SimulationHalted
+
+    bad = protocol_driver(role="cm", edit_cm=chars_edit(CmMakeCallHandler=hasty_make_call))
+    m, _ = loopback_machine(manager=bad)
+    with pytest.raises(VerifierViolation) as caught:
+        client.make_call(m)
+    assert m.halted is caught.value
+    with pytest.raises(SimulationHalted, match=r"R2\.15"):
+        m.run_until_idle()
+    with pytest.raises(SimulationHalted):
+        client.make_call(m)
+
+
+def test_bug_check_codes() -> None:
+    with pytest.raises(RuleBugCheck) as caught:
+        r2_09("strict")
+    assert caught.value.code == 0x7C
+    with pytest.raises(RuleBugCheck) as caught:
+        r1_07("strict")
+    assert caught.value.code == 0xC4
+
+
+_ = (mcm_miniport, STATUS_SUCCESS)
