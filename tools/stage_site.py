@@ -81,7 +81,8 @@ def stage_pyodide(site: Path, dist: Path, work: Path) -> None:
         shutil.copy2(work / entry["file_name"], target / entry["file_name"])
     (work / "core-lock.json").unlink()
     shutil.copy2(work / "pyodide-lock.json", target / "pyodide-lock.json")
-    print(f"staged Pyodide {npm_lock['info']['version']} with {sorted(names)}")
+    version = json.loads((NODE / "pyodide" / "package.json").read_text())["version"]
+    print(f"staged Pyodide {version} (Python {npm_lock['info']['python']}) with {sorted(names)}")
 
 
 def stage_js(site: Path) -> None:

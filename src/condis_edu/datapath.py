@@ -61,6 +61,7 @@ from condis_edu.status import (
     NDIS_STATUS_PENDING,
     NDIS_STATUS_RESET_IN_PROGRESS,
     NDIS_STATUS_VC_NOT_ACTIVATED,
+    is_status,
     status_name,
 )
 from condis_edu.vc import VcState
@@ -295,13 +296,30 @@ def _chain_label(head: NET_BUFFER_LIST | None) -> str:
     """``nbl#1..nbl#8 (8)`` for traces (walks the chain; trace mode only)."""
     if head is None:
         return "NULL"
+    if not isinstance(head, NET_BUFFER_LIST):
+        return type(head).__name__
     first, last, n = head, head, 0
     nbl: NET_BUFFER_LIST | None = head
-    while nbl is not None and n < 1 << 20:
-        last, n, nbl = nbl, n + 1, nbl.Next
+    try:
+        while nbl is not None and n < 1 << 20:
+            last, n, nbl = nbl, n + 1, nbl.Next
+        label = last.label
+    except AttributeError:
+        return f"{first.label}.. (broken chain)"
     if n == 1:
         return first.label
-    return f"{first.label}..{last.label} ({n})"
+    return f"{first.label}..{label} ({n})"
+
+
+def _bad_link(head: object) -> str | None:
+    """Describe the first link of a chain that is not an NBL (slow path only), or None."""
+    nbl, index = head, 0
+    while nbl is not None and index < 1 << 20:
+        if not isinstance(nbl, NET_BUFFER_LIST):
+            where = "NetBufferLists" if index == 0 else f"the Next of NBL {index}"
+            return f"{where} is {type(nbl).__name__}, not an NBL from an NDIS pool"
+        nbl, index = nbl.Next, index + 1
+    return None
 
 
 def _caller(lib: NdisLibrary) -> Driver | None:
@@ -364,15 +382,18 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         sent = path.sent
         n = 0
         nbl: NET_BUFFER_LIST | None = NetBufferLists
-        while nbl is not None:
-            if nbl._holder is not back and nbl._holder is not owner:
-                break
-            if nbl.SourceHandle is not NdisVcHandle:
-                break
-            nbl._holder = sent
-            n += 1
-            nbl = nbl.Next
-        else:
+        walked = True
+        try:
+            while nbl is not None:
+                if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not NdisVcHandle:
+                    walked = False
+                    break
+                nbl._holder = sent
+                n += 1
+                nbl = nbl.Next
+        except AttributeError:  # something that is not an NBL: the checked route names it
+            walked = False
+        if walked:
             vc.outstanding_sends += n
             adapter.outstanding_sends += n
             # The caller is driver code, so this library is already on top of the "running
@@ -401,9 +422,6 @@ def _send(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-    if not isinstance(head, NET_BUFFER_LIST):
-        lib.report("R3.05", caller, ddi, f"NetBufferLists is {type(head).__name__}, not an NBL from an NDIS pool")
-        return
     if caller is not path.protocol:
         lib.report(
             "R3.06",
@@ -423,8 +441,13 @@ def _send(
     target = path.refused if status else path.sent
     n = _stamp_owned(head, path, target)
     if n < 0:
-        # Slow diagnosis. SourceHandle first (R3.03), so a wrong one is reported before
-        # anything moves; then ownership, accepting NBLs that came back by another VC.
+        # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
+        # one is reported before anything moves; then ownership, accepting NBLs that came
+        # back by another VC.
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.05", caller, ddi, bad)
+            return
         nbl: NET_BUFFER_LIST | None = head
         count = 0
         while nbl is not None and count < 1 << 20:
@@ -464,18 +487,40 @@ def _stamp_owned(head: NET_BUFFER_LIST, path: VcPath, target: Holder) -> int:
     back, owner, handle = path.back, path.pt_owner, path.handle
     n = 0
     nbl: NET_BUFFER_LIST | None = head
-    while nbl is not None:
-        if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
-            nbl = head
-            while n:  # undo: every NBL walked so far was the sender's
-                assert nbl is not None
-                nbl._holder = back
-                nbl, n = nbl.Next, n - 1
-            return -1
-        nbl._holder = target
-        n += 1
-        nbl = nbl.Next
-    return n
+    try:
+        while nbl is not None:
+            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                break
+            nbl._holder = target
+            n += 1
+            nbl = nbl.Next
+        else:
+            return n
+    except AttributeError:  # not an NBL: the caller's diagnosis names it
+        pass
+    rollback(head, n, back)  # every NBL walked so far was the sender's
+    return -1
+
+
+def _stamp_sent(head: NET_BUFFER_LIST, path: VcPath) -> int:
+    """The fast hand-off walk of a completion: sent on this VC, with a final Status; returns
+    the count, or -1 with nothing changed."""
+    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            if nbl._holder is not sent or nbl.Status == pending or type(nbl.Status) is not int:
+                break
+            nbl._holder = back
+            n += 1
+            nbl = nbl.Next
+        else:
+            return n
+    except AttributeError:
+        pass
+    rollback(head, n, sent)
+    return -1
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -556,13 +601,18 @@ def NdisMCoSendNetBufferListsComplete(
         pending = NDIS_STATUS_PENDING
         n = 0
         nbl: NET_BUFFER_LIST | None = NetBufferLists
-        while nbl is not None:
-            if nbl._holder is not sent or nbl.Status == pending:
-                break
-            nbl._holder = back
-            n += 1
-            nbl = nbl.Next
-        else:
+        walked = True
+        try:
+            while nbl is not None:
+                if nbl._holder is not sent or nbl.Status == pending:
+                    walked = False
+                    break
+                nbl._holder = back
+                n += 1
+                nbl = nbl.Next
+        except AttributeError:
+            walked = False
+        if walked:
             vc.outstanding_sends -= n
             adapter = path.adapter
             adapter.outstanding_sends -= n
@@ -594,17 +644,22 @@ def _send_complete(
     if caller is not path.mp_driver:
         lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
-    if not isinstance(head, NET_BUFFER_LIST):
-        lib.report("R3.10", caller, ddi, f"NetBufferLists is {type(head).__name__}, not a chain of sent NBLs")
-        return
-    nbl: NET_BUFFER_LIST | None = head
-    count = 0
-    while nbl is not None and count < 1 << 20:
-        if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not isinstance(nbl.Status, int)):
-            lib.report("R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status")
+    n = _stamp_sent(head, path)
+    if n < 0:
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.10", caller, ddi, bad)
             return
-        nbl, count = nbl.Next, count + 1
-    n = transfer(head, path.sent, path.back)
+        nbl: NET_BUFFER_LIST | None = head
+        count = 0
+        while nbl is not None and count < 1 << 20:
+            if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
+                lib.report(
+                    "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
+                )
+                return
+            nbl, count = nbl.Next, count + 1
+        n = transfer(head, path.sent, path.back)
     if n < 0:
         offender, reason = refuse(head, n, path.sent, path.back)
         assert offender is not None
@@ -672,8 +727,9 @@ def _indicate(
     if caller is not path.mp_driver:
         lib.report("R3.20", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
-    if not isinstance(head, NET_BUFFER_LIST):
-        lib.report("R3.21", caller, ddi, f"NetBufferLists is {type(head).__name__}, not an NBL from an NDIS pool")
+    bad = _bad_link(head)
+    if bad is not None:
+        lib.report("R3.21", caller, ddi, bad)
         return
     if vc.state not in _DATA_VC_STATES:
         lib.report("R2.29", caller, ddi, f"{vc.handle.label} is {vc.state.name}: no receive indications on it")
@@ -774,8 +830,9 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
     if caller is not binding.driver:
         lib.report("R3.27", caller, ddi, f"{binding.handle.label} belongs to {binding.driver.name}, not {caller.name}")
         return
-    if not isinstance(head, NET_BUFFER_LIST):
-        lib.report("R3.27", caller, ddi, f"NetBufferLists is {type(head).__name__}, not indicated NBLs")
+    bad = _bad_link(head)
+    if bad is not None:
+        lib.report("R3.23", caller, ddi, bad)
         return
     state = state_of(lib)
     adapter = binding.adapter
@@ -793,15 +850,19 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
         ):
             for x, h in taken:
                 x._holder = h
+            rule = "R3.23"
             if holder is mp_owner and any(x is nbl for x, _ in taken):
                 reason = f"{nbl.label} appears twice in the chain"
+            elif holder.kind is HolderKind.LENT:
+                rule = "R3.24"
+                reason = f"{nbl.label} was only {holder.label} (NDIS_RECEIVE_FLAGS_RESOURCES): not yours to return"
             elif holder.kind is _KIND_OWNED and holder.driver is adapter.driver:
                 reason = f"{nbl.label} is already back with {adapter.driver.name} (returned twice?)"
             elif holder.kind is HolderKind.INDICATED:
                 reason = f"{nbl.label} is {holder.label}, not indicated to {binding.handle.label}"
             else:
                 reason = f"{nbl.label} is {holder.label}; only NBLs indicated to this binding come back here"
-            lib.report("R3.23", caller, ddi, reason)
+            lib.report(rule, caller, ddi, reason)
             return
         taken.append((nbl, holder))
         nbl._holder = mp_owner
@@ -843,6 +904,30 @@ def when_drained(lib: NdisLibrary, obj: Adapter | Vc, callback: Callable[[], Non
     state = state_of(lib)
     state.waiters.setdefault(obj, []).append(callback)
     state.waiting = True
+    return False
+
+
+def drain_then(
+    lib: NdisLibrary, obj: Adapter | Vc, rule: str, driver: Driver, call: str, finish: Callable[[], None]
+) -> bool:
+    """Run *finish* now if *obj* has no NBL outstanding; otherwise report *rule* and run it
+    once the last NBL is back (collect mode). Returns True if *finish* ran now.
+
+    This is how NDIS holds a pause (R5.19) or a VC deactivation (R2.28) that a miniport
+    declared finished too early: the finding names the mistake, and nothing is lost.
+    """
+    if outstanding(obj) == 0:
+        finish()
+        return True
+    label = obj.name if isinstance(obj, Adapter) else obj.handle.label
+    lib.report(
+        rule,
+        driver,
+        call,
+        f"{obj.outstanding_sends} send(s) and {obj.outstanding_receives} receive(s) still outstanding on {label}; "
+        "NDIS finishes only when they are back",
+    )
+    when_drained(lib, obj, finish)
     return False
 
 

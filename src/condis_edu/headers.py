@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from condis_edu import constants as c
+from condis_edu import pools
 from condis_edu import structures as s
 
 
@@ -84,9 +85,26 @@ HEADER_SPECS: Final[dict[type, HeaderSpec]] = {
         c.NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
         {1: None, 2: None},
     ),
+    # Data path (issue 4): pools, OID requests, status indications.
+    pools.NET_BUFFER_LIST_POOL_PARAMETERS: HeaderSpec(
+        "NDIS_OBJECT_TYPE_DEFAULT",
+        c.NDIS_OBJECT_TYPE_DEFAULT,
+        {1: pools.NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1},
+    ),
+    pools.NET_BUFFER_POOL_PARAMETERS: HeaderSpec(
+        "NDIS_OBJECT_TYPE_DEFAULT",
+        c.NDIS_OBJECT_TYPE_DEFAULT,
+        {1: pools.NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1},
+    ),
+    s.NDIS_OID_REQUEST: HeaderSpec("NDIS_OBJECT_TYPE_OID_REQUEST", c.NDIS_OBJECT_TYPE_OID_REQUEST, {1: None, 2: None}),
+    s.NDIS_STATUS_INDICATION: HeaderSpec(
+        "NDIS_OBJECT_TYPE_STATUS_INDICATION", c.NDIS_OBJECT_TYPE_STATUS_INDICATION, {1: None}
+    ),
 }
 
-TYPE_TO_CLASS: Final[dict[int, type]] = {spec.type_value: cls for cls, spec in HEADER_SPECS.items()}
+TYPE_TO_CLASS: Final[dict[int, type]] = {
+    spec.type_value: cls for cls, spec in HEADER_SPECS.items() if spec.type_value != c.NDIS_OBJECT_TYPE_DEFAULT
+}
 """Header.Type -> the structure NDIS would read at that pointer."""
 
 

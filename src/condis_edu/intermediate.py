@@ -23,13 +23,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from condis_edu.constants import NDIS_INTERMEDIATE_DRIVER
+from condis_edu.adapter import AdapterState
+from condis_edu.constants import NDIS_INTERMEDIATE_DRIVER, NdisHaltDeviceInstanceDeInitialized
+from condis_edu.errors import WrongHandleError
+from condis_edu.handles import NDIS_HANDLE
+from condis_edu.library import NdisLibrary, library_of
+from condis_edu.objects import Adapter, MiniportDriver, ProtocolDriver
+from condis_edu.pnp import BOUND_STATES, halt_adapter_now, initialize_adapter, pause_adapter, unbind
+from condis_edu.status import (
+    NDIS_STATUS_FAILURE,
+    NDIS_STATUS_INVALID_PARAMETER,
+    NDIS_STATUS_NOT_ACCEPTED,
+    NDIS_STATUS_SUCCESS,
+)
 from condis_edu.structures import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
 
 __all__ = [
     "IM_MUST_BE_NULL",
     "IM_OPTIONAL",
     "IM_REQUIRED",
+    "NdisIMAssociateMiniport",
+    "NdisIMCancelInitializeDeviceInstance",
+    "NdisIMDeInitializeDeviceInstance",
+    "NdisIMInitializeDeviceInstanceEx",
     "im_handler_problems",
     "is_intermediate",
 ]
@@ -86,3 +102,157 @@ def im_handler_problems(chars: NDIS_MINIPORT_DRIVER_CHARACTERISTICS) -> list[tup
     if present:
         problems.append(("R1.13", "an intermediate driver must leave these NULL: " + ", ".join(present)))
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# The IM DDIs
+# --------------------------------------------------------------------------------------------
+
+
+def _im_miniport(lib: NdisLibrary, handle: object, ddi: str) -> MiniportDriver | None:
+    """The intermediate miniport registration behind *handle*, or None after a finding."""
+    caller = lib.current()
+    who = caller if caller is not None else "harness"
+    if not isinstance(handle, NDIS_HANDLE) or handle.kind != "miniport-driver":
+        kind = handle.kind if isinstance(handle, NDIS_HANDLE) else type(handle).__name__
+        lib.report("R5.06", who, ddi, f"DriverHandle is a {kind} handle; pass the NdisMiniportDriverHandle that "
+                   "NdisMRegisterMiniportDriver returned")
+        return None
+    miniport = lib.resolve(handle, ("miniport-driver",), "DriverHandle", ddi)
+    assert isinstance(miniport, MiniportDriver)
+    if not is_intermediate(miniport.chars):
+        lib.report("R5.06", who, ddi, "the registration behind DriverHandle lacks NDIS_INTERMEDIATE_DRIVER")
+        return None
+    return miniport
+
+
+def NdisIMAssociateMiniport(DriverHandle: NDIS_HANDLE, ProtocolHandle: NDIS_HANDLE) -> None:
+    """Tell NDIS that an IM's miniport and protocol registrations belong together (R5.01).
+
+    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisimassociateminiport
+    """
+    ddi = "NdisIMAssociateMiniport"
+    lib, _ = library_of(DriverHandle, ("miniport-driver",), "DriverHandle", ddi)
+    caller = lib.caller(ddi)
+
+    def impl() -> None:
+        miniport = _im_miniport(lib, DriverHandle, ddi)
+        protocol = lib.resolve(ProtocolHandle, ("protocol-driver",), "ProtocolHandle", ddi)
+        assert isinstance(protocol, ProtocolDriver)
+        if miniport is not None:
+            miniport.im_protocol = protocol
+
+    lib.ddi(caller.name, ddi, (DriverHandle, ProtocolHandle), impl)
+
+
+def NdisIMInitializeDeviceInstanceEx(
+    DriverHandle: NDIS_HANDLE, DriverInstance: str, DeviceContext: object = None
+) -> int:
+    """Ask NDIS to start the virtual miniport *DriverInstance* of an intermediate driver.
+
+    NDIS contract:
+        *DriverHandle* is the NdisMiniportDriverHandle the IM kept from
+        NdisMRegisterMiniportDriver (R5.06, seed 004). Returns NDIS_STATUS_SUCCESS, or
+        NDIS_STATUS_NOT_ACCEPTED if that instance is already initialized. MiniportInitializeEx
+        runs later, when PnP starts the device (from the scheduler here), with *DeviceContext*
+        in ``IMDeviceInstanceContext`` (R5.07).
+        https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisiminitializedeviceinstanceex
+    """
+    ddi = "NdisIMInitializeDeviceInstanceEx"
+    if not isinstance(DriverHandle, NDIS_HANDLE) or not isinstance(DriverHandle._owner, NdisLibrary):  # type: ignore[attr-defined]
+        raise WrongHandleError(f"{ddi}: DriverHandle must be an NDIS_HANDLE")
+    lib: NdisLibrary = DriverHandle._owner  # type: ignore[attr-defined]
+    caller = lib.caller(ddi)
+
+    def impl() -> int:
+        miniport = _im_miniport(lib, DriverHandle, ddi)
+        if miniport is None:
+            return NDIS_STATUS_FAILURE
+        if not isinstance(DriverInstance, str) or not DriverInstance:
+            return NDIS_STATUS_INVALID_PARAMETER
+        if any(a.name == DriverInstance for a in lib.adapters) or DriverInstance in _starting(lib):
+            return NDIS_STATUS_NOT_ACCEPTED
+        _starting(lib).add(DriverInstance)
+
+        def start() -> None:
+            _starting(lib).discard(DriverInstance)
+            if miniport.deregistered:
+                return
+            initialize_adapter(lib, miniport, DriverInstance, im_context=DeviceContext)
+
+        lib.schedule(f"PnP starts the virtual miniport {DriverInstance}", start)
+        return NDIS_STATUS_SUCCESS
+
+    result: int = lib.ddi(caller.name, ddi, (DriverHandle, DriverInstance), impl)
+    return result
+
+
+def _starting(lib: NdisLibrary) -> set[str]:
+    starting = lib.__dict__.get("im_starting")
+    if starting is None:
+        starting = set()
+        lib.__dict__["im_starting"] = starting
+    assert isinstance(starting, set)
+    return starting
+
+
+def NdisIMCancelInitializeDeviceInstance(DriverHandle: NDIS_HANDLE, DeviceInstance: str) -> int:
+    """Cancel a NdisIMInitializeDeviceInstanceEx whose MiniportInitializeEx has not run (R5.09).
+
+    Returns NDIS_STATUS_SUCCESS, or NDIS_STATUS_FAILURE when it is too late.
+    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisimcancelinitializedeviceinstance
+    """
+    ddi = "NdisIMCancelInitializeDeviceInstance"
+    lib, _ = library_of(DriverHandle, ("miniport-driver",), "DriverHandle", ddi)
+    caller = lib.caller(ddi)
+
+    def impl() -> int:
+        starting = _starting(lib)
+        if DeviceInstance not in starting:
+            return NDIS_STATUS_FAILURE
+        starting.discard(DeviceInstance)
+        return NDIS_STATUS_SUCCESS
+
+    result: int = lib.ddi(caller.name, ddi, (DriverHandle, DeviceInstance), impl)
+    return result
+
+
+def NdisIMDeInitializeDeviceInstance(NdisMiniportHandle: NDIS_HANDLE) -> int:
+    """Remove a virtual miniport: NDIS unbinds the protocols above it, pauses it and calls
+    MiniportHaltEx with NdisHaltDeviceInstanceDeInitialized (R5.10).
+
+    Returns NDIS_STATUS_SUCCESS (the teardown runs from the scheduler).
+    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisimdeinitializedeviceinstance
+    """
+    ddi = "NdisIMDeInitializeDeviceInstance"
+    lib, adapter = library_of(NdisMiniportHandle, ("adapter",), "NdisMiniportHandle", ddi)
+    assert isinstance(adapter, Adapter)
+    caller = lib.caller(ddi)
+
+    def impl() -> int:
+        if not is_intermediate(adapter.miniport.chars):
+            lib.report("R5.06", caller, ddi, f"{adapter.name} is not the virtual miniport of an intermediate driver")
+            return NDIS_STATUS_FAILURE
+        lib.schedule(f"NDIS tears down {adapter.name}", lambda: _teardown(lib, adapter, 0))
+        return NDIS_STATUS_SUCCESS
+
+    result: int = lib.ddi(caller.name, ddi, (NdisMiniportHandle,), impl)
+    return result
+
+
+def _teardown(lib: NdisLibrary, adapter: Adapter, round_: int) -> None:
+    """Unbind everything above, pause, halt: one step per scheduler turn until done."""
+    if adapter.state is AdapterState.HALTED or adapter not in lib.adapters:
+        return
+    for binding in list(adapter.bindings):
+        if binding.state in BOUND_STATES:
+            unbind(lib, binding)
+    if adapter.bindings:
+        lib.schedule(f"NDIS waits for unbinds above {adapter.name}", lambda: _teardown(lib, adapter, round_ + 1))
+        return
+    if adapter.state is AdapterState.RUNNING:
+        pause_adapter(lib, adapter)
+    if adapter.state is not AdapterState.PAUSED:
+        lib.schedule(f"NDIS waits for {adapter.name} to pause", lambda: _teardown(lib, adapter, round_ + 1))
+        return
+    halt_adapter_now(lib, adapter, NdisHaltDeviceInstanceDeInitialized)

@@ -276,6 +276,22 @@ class Machine:
         halt_adapter_now(lib, target)
         self.run_until_idle()
 
+    def reset_adapter(self, adapter: Adapter | str, *, run: bool = True) -> int:
+        """NDIS resets the adapter: RESET_START to every binding, MiniportResetEx, RESET_END.
+
+        Returns what MiniportResetEx returned (PENDING: NdisMResetComplete follows). While the
+        reset runs, NDIS refuses sends and OID requests with NDIS_STATUS_RESET_IN_PROGRESS.
+        """
+        from condis_edu.requests import reset_adapter
+
+        target = self._adapter(adapter)
+        self._check_top_level("reset_adapter")
+        self._lib.trace.note(f"reset adapter {target.name}")
+        status = reset_adapter(self._lib, target)
+        if run:
+            self.run_until_idle()
+        return status
+
     def _adapter(self, adapter: Adapter | str) -> Adapter:
         self._lib.check_alive()
         if isinstance(adapter, Adapter):

@@ -13,9 +13,25 @@ too, so ``from condis_edu.ndis import *`` gives a driver everything ndis.h would
 from __future__ import annotations
 
 from condis_edu import constants as _constants
+from condis_edu import nbl as _nbl
+from condis_edu import oids as _oids
+from condis_edu import pools as _pools
 from condis_edu import status as _status
 from condis_edu import structures as _structures
+from condis_edu.connectionless import (
+    NdisMIndicateReceiveNetBufferLists,
+    NdisMOidRequestComplete,
+    NdisMSendNetBufferListsComplete,
+    NdisOidRequest,
+    NdisSendNetBufferLists,
+)
 from condis_edu.constants import *  # noqa: F403
+from condis_edu.datapath import (
+    NdisCoSendNetBufferLists,
+    NdisMCoIndicateReceiveNetBufferLists,
+    NdisMCoSendNetBufferListsComplete,
+    NdisReturnNetBufferLists,
+)
 from condis_edu.ddi.adapters import (
     NdisAllocateIoWorkItem,
     NdisFreeIoWorkItem,
@@ -85,11 +101,50 @@ from condis_edu.ddi.vcs import (
     NdisMCoDeactivateVcComplete,
 )
 from condis_edu.handles import NDIS_HANDLE
+from condis_edu.intermediate import (
+    NdisIMAssociateMiniport,
+    NdisIMCancelInitializeDeviceInstance,
+    NdisIMDeInitializeDeviceInstance,
+    NdisIMInitializeDeviceInstanceEx,
+)
+from condis_edu.nbl import *  # noqa: F403
+from condis_edu.nbl import NdisGetDataBuffer, NdisGetPoolFromNetBufferList
+from condis_edu.oids import *  # noqa: F403
+from condis_edu.pools import *  # noqa: F403
+from condis_edu.pools import (
+    NdisAllocateMdl,
+    NdisAllocateNetBuffer,
+    NdisAllocateNetBufferAndNetBufferList,
+    NdisAllocateNetBufferList,
+    NdisAllocateNetBufferListContext,
+    NdisAllocateNetBufferListPool,
+    NdisAllocateNetBufferPool,
+    NdisFreeMdl,
+    NdisFreeNetBuffer,
+    NdisFreeNetBufferList,
+    NdisFreeNetBufferListContext,
+    NdisFreeNetBufferListPool,
+    NdisFreeNetBufferPool,
+)
+from condis_edu.requests import (
+    NdisCoOidRequest,
+    NdisCoOidRequestComplete,
+    NdisMCoIndicateStatusEx,
+    NdisMCoOidRequestComplete,
+    NdisMResetComplete,
+)
 from condis_edu.status import *  # noqa: F403
 from condis_edu.structures import *  # noqa: F403
 
 DDIS: tuple[str, ...] = (  # noqa: RUF100
     "NdisAllocateIoWorkItem",
+    "NdisAllocateMdl",
+    "NdisAllocateNetBuffer",
+    "NdisAllocateNetBufferAndNetBufferList",
+    "NdisAllocateNetBufferList",
+    "NdisAllocateNetBufferListContext",
+    "NdisAllocateNetBufferListPool",
+    "NdisAllocateNetBufferPool",
     "NdisClCloseAddressFamily",
     "NdisClCloseCall",
     "NdisClDeregisterSap",
@@ -114,11 +169,26 @@ DDIS: tuple[str, ...] = (  # noqa: RUF100
     "NdisCmRegisterSapComplete",
     "NdisCoCreateVc",
     "NdisCoDeleteVc",
+    "NdisCoOidRequest",
+    "NdisCoOidRequestComplete",
+    "NdisCoSendNetBufferLists",
     "NdisCompleteBindAdapterEx",
     "NdisCompleteNetPnPEvent",
     "NdisCompleteUnbindAdapterEx",
     "NdisDeregisterProtocolDriver",
     "NdisFreeIoWorkItem",
+    "NdisFreeMdl",
+    "NdisFreeNetBuffer",
+    "NdisFreeNetBufferList",
+    "NdisFreeNetBufferListContext",
+    "NdisFreeNetBufferListPool",
+    "NdisFreeNetBufferPool",
+    "NdisGetDataBuffer",
+    "NdisGetPoolFromNetBufferList",
+    "NdisIMAssociateMiniport",
+    "NdisIMCancelInitializeDeviceInstance",
+    "NdisIMDeInitializeDeviceInstance",
+    "NdisIMInitializeDeviceInstanceEx",
     "NdisMCmActivateVc",
     "NdisMCmCloseAddressFamilyComplete",
     "NdisMCmCloseCallComplete",
@@ -136,14 +206,25 @@ DDIS: tuple[str, ...] = (  # noqa: RUF100
     "NdisMCmRegisterSapComplete",
     "NdisMCoActivateVcComplete",
     "NdisMCoDeactivateVcComplete",
+    "NdisMCoIndicateReceiveNetBufferLists",
+    "NdisMCoIndicateStatusEx",
+    "NdisMCoOidRequestComplete",
+    "NdisMCoSendNetBufferListsComplete",
     "NdisMDeregisterMiniportDriver",
+    "NdisMIndicateReceiveNetBufferLists",
+    "NdisMOidRequestComplete",
     "NdisMPauseComplete",
     "NdisMRegisterMiniportDriver",
+    "NdisMResetComplete",
     "NdisMRestartComplete",
+    "NdisMSendNetBufferListsComplete",
     "NdisMSetMiniportAttributes",
+    "NdisOidRequest",
     "NdisOpenAdapterEx",
     "NdisQueueIoWorkItem",
     "NdisRegisterProtocolDriver",
+    "NdisReturnNetBufferLists",
+    "NdisSendNetBufferLists",
     "NdisSetOptionalHandlers",
 )
 """Names of the DDIs this module implements (checked against the module by a test)."""
@@ -152,6 +233,13 @@ __all__ = [
     "DDIS",
     "NDIS_HANDLE",
     "NdisAllocateIoWorkItem",
+    "NdisAllocateMdl",
+    "NdisAllocateNetBuffer",
+    "NdisAllocateNetBufferAndNetBufferList",
+    "NdisAllocateNetBufferList",
+    "NdisAllocateNetBufferListContext",
+    "NdisAllocateNetBufferListPool",
+    "NdisAllocateNetBufferPool",
     "NdisClCloseAddressFamily",
     "NdisClCloseCall",
     "NdisClDeregisterSap",
@@ -176,11 +264,26 @@ __all__ = [
     "NdisCmRegisterSapComplete",
     "NdisCoCreateVc",
     "NdisCoDeleteVc",
+    "NdisCoOidRequest",
+    "NdisCoOidRequestComplete",
+    "NdisCoSendNetBufferLists",
     "NdisCompleteBindAdapterEx",
     "NdisCompleteNetPnPEvent",
     "NdisCompleteUnbindAdapterEx",
     "NdisDeregisterProtocolDriver",
     "NdisFreeIoWorkItem",
+    "NdisFreeMdl",
+    "NdisFreeNetBuffer",
+    "NdisFreeNetBufferList",
+    "NdisFreeNetBufferListContext",
+    "NdisFreeNetBufferListPool",
+    "NdisFreeNetBufferPool",
+    "NdisGetDataBuffer",
+    "NdisGetPoolFromNetBufferList",
+    "NdisIMAssociateMiniport",
+    "NdisIMCancelInitializeDeviceInstance",
+    "NdisIMDeInitializeDeviceInstance",
+    "NdisIMInitializeDeviceInstanceEx",
     "NdisMCmActivateVc",
     "NdisMCmCloseAddressFamilyComplete",
     "NdisMCmCloseCallComplete",
@@ -198,16 +301,30 @@ __all__ = [
     "NdisMCmRegisterSapComplete",
     "NdisMCoActivateVcComplete",
     "NdisMCoDeactivateVcComplete",
+    "NdisMCoIndicateReceiveNetBufferLists",
+    "NdisMCoIndicateStatusEx",
+    "NdisMCoOidRequestComplete",
+    "NdisMCoSendNetBufferListsComplete",
     "NdisMDeregisterMiniportDriver",
+    "NdisMIndicateReceiveNetBufferLists",
+    "NdisMOidRequestComplete",
     "NdisMPauseComplete",
     "NdisMRegisterMiniportDriver",
+    "NdisMResetComplete",
     "NdisMRestartComplete",
+    "NdisMSendNetBufferListsComplete",
     "NdisMSetMiniportAttributes",
+    "NdisOidRequest",
     "NdisOpenAdapterEx",
     "NdisQueueIoWorkItem",
     "NdisRegisterProtocolDriver",
+    "NdisReturnNetBufferLists",
+    "NdisSendNetBufferLists",
     "NdisSetOptionalHandlers",
 ]
 __all__ += _constants.__all__
 __all__ += _status.__all__
 __all__ += _structures.__all__
+__all__ += [n for n in _nbl.__all__ if n not in __all__]
+__all__ += [n for n in _oids.__all__ if n not in __all__]
+__all__ += [n for n in _pools.__all__ if n not in __all__]

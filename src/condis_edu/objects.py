@@ -79,6 +79,7 @@ class MiniportDriver:
         self.in_set_options = False
         self.adapters: list[Adapter] = []
         self.deregistered = False
+        self.im_protocol: ProtocolDriver | None = None  # NdisIMAssociateMiniport (R5.01)
 
     @property
     def is_mcm(self) -> bool:

@@ -46,8 +46,12 @@ BOUND_STATES = frozenset({BindingState.PAUSED, BindingState.RESTARTING, BindingS
 
 
 # ------------------------------------------------------------------------------------ adapters
-def initialize_adapter(lib: NdisLibrary, miniport: MiniportDriver, name: str) -> Adapter:
-    """Create an adapter in Halted, call MiniportInitializeEx, and restart it on success."""
+def initialize_adapter(lib: NdisLibrary, miniport: MiniportDriver, name: str, im_context: object = None) -> Adapter:
+    """Create an adapter in Halted, call MiniportInitializeEx, and restart it on success.
+
+    *im_context* is the DeviceContext of NdisIMInitializeDeviceInstanceEx, passed on as
+    ``IMDeviceInstanceContext`` (R5.07).
+    """
     handle = lib.handles.mint("adapter", None)
     adapter = Adapter(handle, name, miniport)
     retarget(handle, adapter)
@@ -56,7 +60,9 @@ def initialize_adapter(lib: NdisLibrary, miniport: MiniportDriver, name: str) ->
     driver = miniport.driver
     lib.force(adapter, "state", ADAPTER_TABLE, AI.INITIALIZE)
     params = NDIS_MINIPORT_INIT_PARAMETERS(
-        NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS, 1, 0), IfIndex=len(lib.adapters)
+        NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_MINIPORT_INIT_PARAMETERS, 1, 0),
+        IMDeviceInstanceContext=im_context,
+        IfIndex=len(lib.adapters),
     )
     status = call_handler(
         lib, driver, miniport.chars, "InitializeHandlerEx", (handle, miniport.context, params), (handle,)
@@ -138,7 +144,16 @@ def pause_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
         return
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R5.18", adapter.driver, "MiniportPause", f"returned {status_name(status)}; a pause cannot fail")
-    lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE_DONE)
+    finish_pause(lib, adapter, "MiniportPause")
+
+
+def finish_pause(lib: NdisLibrary, adapter: Adapter, call: str) -> None:
+    """Pausing -> Paused, but only once every send and indicated receive is back (R5.19)."""
+    from condis_edu.datapath import drain_then
+
+    drain_then(
+        lib, adapter, "R5.19", adapter.driver, call, lambda: lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE_DONE)
+    )
 
 
 def halt_adapter_now(lib: NdisLibrary, adapter: Adapter, action: int = c.NdisHaltDeviceDisabled) -> None:

@@ -44,6 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from condis_edu.constants import NDIS_OBJECT_TYPE_DEFAULT
 from condis_edu.errors import StaleHandleError, WrongHandleError
 from condis_edu.handles import NDIS_HANDLE, HandleTable
 from condis_edu.nbl import (
@@ -58,8 +59,15 @@ from condis_edu.status import NDIS_STATUS_FAILURE, NDIS_STATUS_RESOURCES, NDIS_S
 from condis_edu.structures import NDIS_OBJECT_HEADER
 
 __all__ = [
+    "NDIS_PROTOCOL_ID_DEFAULT",
+    "NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1",
+    "NDIS_SIZEOF_NET_BUFFER_POOL_PARAMETERS_REVISION_1",
+    "NET_BUFFER_LIST_CONTEXT_DATA_SIZE",
+    "NET_BUFFER_LIST_CONTEXT_DATA_START",
     "NET_BUFFER_LIST_POOL_PARAMETERS",
+    "NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1",
     "NET_BUFFER_POOL_PARAMETERS",
+    "NET_BUFFER_POOL_PARAMETERS_REVISION_1",
     "NdisAllocateMdl",
     "NdisAllocateNetBuffer",
     "NdisAllocateNetBufferAndNetBufferList",
@@ -77,7 +85,6 @@ __all__ = [
     "PoolStatistics",
 ]
 
-NDIS_OBJECT_TYPE_DEFAULT: Final = 0x80
 NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1: Final = 1
 NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1: Final = 16
 """Header (4) + ProtocolId (1) + fAllocateNetBuffer (1) + ContextSize (2) + PoolTag (4) + DataSize (4)."""

@@ -29,7 +29,7 @@ https://learn.microsoft.com/windows-hardware/drivers/network/reset
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 from condis_edu.adapter import OID_STATES
@@ -41,7 +41,7 @@ from condis_edu.library import NdisLibrary, library_of
 from condis_edu.objects import Adapter, Af, Binding, Driver, Vc
 from condis_edu.oids import NDIS_OID_REQUEST_DATA, oid_name
 from condis_edu.status import (
-    NDIS_STATUS_FAILURE,
+    NDIS_STATUS_HARD_ERRORS,
     NDIS_STATUS_INVALID_PARAMETER,
     NDIS_STATUS_INVALID_STATE,
     NDIS_STATUS_NOT_SUPPORTED,
@@ -49,11 +49,17 @@ from condis_edu.status import (
     NDIS_STATUS_RESET_END,
     NDIS_STATUS_RESET_IN_PROGRESS,
     NDIS_STATUS_RESET_START,
+    NDIS_STATUS_SOFT_ERRORS,
     NDIS_STATUS_SUCCESS,
     is_status,
     status_name,
 )
-from condis_edu.structures import NDIS_OBJECT_HEADER, NDIS_OID_REQUEST
+from condis_edu.structures import (
+    NDIS_OBJECT_HEADER,
+    NDIS_OID_REQUEST,
+    NDIS_STATUS_INDICATION,
+    NDIS_STATUS_INDICATION_REVISION_1,
+)
 
 __all__ = [
     "NDIS_STATUS_INDICATION",
@@ -66,7 +72,6 @@ __all__ = [
 ]
 
 NDIS_OBJECT_TYPE_STATUS_INDICATION: Final = 0x98
-NDIS_STATUS_INDICATION_REVISION_1: Final = 1
 
 SPEC_MP_CO_OID: Final = HANDLER_SPECS["CoOidRequestHandler"]
 SPEC_CL_OID: Final = HANDLER_SPECS["ClOidRequestHandler"]
@@ -76,28 +81,6 @@ SPEC_CM_OID_COMPLETE: Final = HANDLER_SPECS["CmOidRequestCompleteHandler"]
 SPEC_CO_STATUS: Final = HANDLER_SPECS["CoStatusHandlerEx"]
 SPEC_MP_RESET: Final = HANDLER_SPECS["ResetHandlerEx"]
 SPEC_MP_CANCEL_OID: Final = HANDLER_SPECS["CancelOidRequestHandler"]
-
-
-def _header() -> NDIS_OBJECT_HEADER:
-    return NDIS_OBJECT_HEADER()
-
-
-@dataclass(slots=True)
-class NDIS_STATUS_INDICATION:
-    """A status indication (``NdisMCoIndicateStatusEx`` / ``ProtocolCoStatusEx``).
-
-    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/ns-ndis-_ndis_status_indication
-    """
-
-    Header: NDIS_OBJECT_HEADER = field(default_factory=_header)
-    SourceHandle: object = None
-    PortNumber: int = 0
-    StatusCode: int = 0
-    Flags: int = 0
-    DestinationHandle: object = None
-    RequestId: object = None
-    StatusBuffer: object = None
-    StatusBufferSize: int = 0
 
 
 @dataclass(slots=True)
@@ -550,7 +533,8 @@ def _finish_reset(lib: NdisLibrary, adapter: Adapter, status: int, addressing: b
             "still outstanding; complete queued sends before the reset completes (NDIS 6.30+)",
         )
     state.resetting.discard(adapter)
-    if status not in (NDIS_STATUS_SUCCESS, NDIS_STATUS_FAILURE) and status not in (0x80010003, 0x80010004):
+    allowed = (NDIS_STATUS_SUCCESS, NDIS_STATUS_RESET_IN_PROGRESS, NDIS_STATUS_SOFT_ERRORS, NDIS_STATUS_HARD_ERRORS)
+    if status not in allowed:
         lib.report("R4.23", adapter.driver, call, f"reset ended with {status_name(status)}")
     _ndis_status(lib, adapter, NDIS_STATUS_RESET_END)
 

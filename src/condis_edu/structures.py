@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from condis_edu.oids import NDIS_OID_REQUEST_DATA
+
 Handler = Callable[..., Any] | None
 """A handler slot: a Python function, or ``None`` for NULL."""
 
@@ -408,7 +410,13 @@ class CO_CALL_PARAMETERS:
 
 @dataclass(slots=True)
 class NDIS_OID_REQUEST:
-    """Placeholder for the OID request structure (the data-path helper fills this in)."""
+    """An OID query, set or method request (``NdisCoOidRequest``, ``MiniportCoOidRequest``).
+
+    ``DATA.QUERY_INFORMATION``, ``DATA.SET_INFORMATION`` and ``DATA.METHOD_INFORMATION`` are
+    three views of the same fields, as the C union is (``condis_edu.oids.NDIS_OID_REQUEST_DATA``).
+
+    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/oidrequest/ns-oidrequest-ndis_oid_request
+    """
 
     Header: NDIS_OBJECT_HEADER = field(default_factory=_header)
     RequestType: int = 0
@@ -416,9 +424,29 @@ class NDIS_OID_REQUEST:
     Timeout: int = 0
     RequestId: object = None
     RequestHandle: object = None
-    Oid: int = 0
-    InformationBuffer: object = None
-    InformationBufferLength: int = 0
+    DATA: NDIS_OID_REQUEST_DATA = field(default_factory=NDIS_OID_REQUEST_DATA)
+
+
+
+NDIS_STATUS_INDICATION_REVISION_1 = 1
+
+
+@dataclass(slots=True)
+class NDIS_STATUS_INDICATION:
+    """A status indication (``NdisMCoIndicateStatusEx`` / ``ProtocolCoStatusEx``).
+
+    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/ns-ndis-_ndis_status_indication
+    """
+
+    Header: NDIS_OBJECT_HEADER = field(default_factory=_header)
+    SourceHandle: object = None
+    PortNumber: int = 0
+    StatusCode: int = 0
+    Flags: int = 0
+    DestinationHandle: object = None
+    RequestId: object = None
+    StatusBuffer: object = None
+    StatusBufferSize: int = 0
 
 
 __all__ = [
@@ -445,6 +473,8 @@ __all__ = [
     "NDIS_OPEN_PARAMETERS",
     "NDIS_PROTOCOL_CO_CHARACTERISTICS",
     "NDIS_PROTOCOL_DRIVER_CHARACTERISTICS",
+    "NDIS_STATUS_INDICATION",
+    "NDIS_STATUS_INDICATION_REVISION_1",
     "NET_PNP_EVENT",
     "NET_PNP_EVENT_NOTIFICATION",
     "Handler",

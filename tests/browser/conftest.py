@@ -18,10 +18,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "site"
+# CONDIS_SITE points the tier at another build of the site (default: site/, what `make site` builds).
+SITE = Path(os.environ.get("CONDIS_SITE", ROOT / "site")).resolve()
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # lets test modules import helpers from here
 from serve import start_server  # noqa: E402
@@ -85,6 +86,7 @@ def site_server() -> Iterator[SiteServer]:
     server, url = start_server(SITE, isolate=True)
     yield SiteServer(url, True)
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +96,7 @@ def plain_server() -> Iterator[SiteServer]:
     server, url = start_server(SITE, isolate=False)
     yield SiteServer(url, False)
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -139,3 +142,83 @@ def page(context: BrowserContext, site_server: SiteServer) -> Iterator[RecordedP
     yield rec
     foreign = rec.foreign_requests()
     assert not foreign, "requests left the site's origin:\n" + json.dumps(sorted(set(foreign)), indent=1)
+
+
+# ---------------------------------------------------------------- live-cell helpers (tests/browser/test_live_*.py)
+# Material's instant navigation only follows links listed in sitemap.xml, and it compares them with
+# the port the site was built for (mkdocs site_url); the test servers use free ports.
+
+
+def built_site_url() -> str | None:
+    import re
+
+    sitemap = SITE / "sitemap.xml"
+    if not sitemap.exists():
+        return None
+    match = re.search(r"<loc>(https?://[^/<]+/)", sitemap.read_text(encoding="utf-8"))
+    return match.group(1) if match else None
+
+
+def follow_sitemap(context: BrowserContext, server: SiteServer) -> None:
+    """Serve sitemap.xml rewritten to the test server's origin, so instant navigation works."""
+    site_url = built_site_url()
+    if not site_url or site_url == server.base_url:
+        return
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace(site_url, server.base_url))
+
+    context.route("**/sitemap.xml", handle)
+
+
+def instant_navigate(page: Page, url: str) -> None:
+    """Follow a link the way a reader does (Material intercepts the click); fail if the page reloads."""
+    page.evaluate("window.__condisSameDocument = true")
+    page.evaluate(
+        "(u) => { const a = document.createElement('a'); a.href = u;"
+        " document.querySelector('.md-content').append(a); a.click(); a.remove(); }",
+        url,
+    )
+    page.wait_for_function("(u) => location.href === u", arg=url)
+    page.wait_for_selector("[data-condis-cell]")
+    assert page.evaluate("window.__condisSameDocument === true"), "the page reloaded instead of navigating instantly"
+
+
+def set_cell_code(page: Page, index: int, code: str) -> None:
+    """Edit a cell as a reader does: click its code, select everything, type the replacement."""
+    cell = page.locator(f'[data-condis-cell="{index}"]')
+    if not cell.locator(".condis-editor .cm-content").count():
+        cell.locator(".highlight-ipynb").click()
+    content = cell.locator(".condis-editor .cm-content")
+    content.wait_for()
+    content.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+    assert cell_code(page, index) == code
+
+
+def cell_code(page: Page, index: int) -> str:
+    return page.evaluate(
+        "(i) => [...document.querySelectorAll(`[data-condis-cell='${i}'] .cm-line`)]"
+        ".map(l => l.textContent).join('\\n')",
+        index,
+    )
+
+
+def run_cell(page: Page, index: int, *, wait: bool = True) -> dict[str, str]:
+    """Press the cell's Run button; wait for a final state; return {state, text}."""
+    cell = page.locator(f'[data-condis-cell="{index}"]')
+    # Forget the previous run's final state, so we wait for this run's.
+    page.evaluate(
+        "(i) => { const o = document.querySelector(`[data-condis-cell='${i}'] .condis-output`);"
+        " if (o) o.dataset.state = 'previous'; }",
+        index,
+    )
+    cell.get_by_role("button", name="Run", exact=True).click()
+    if not wait:
+        return {}
+    out = cell.locator('.condis-output[data-state="done"], .condis-output[data-state="error"]')
+    out.wait_for(timeout=LIVE_TIMEOUT_MS)
+    return {"state": out.get_attribute("data-state") or "", "text": out.inner_text()}

@@ -148,16 +148,6 @@ class Topo:
             dp.NdisReturnNetBufferLists(self.binding.handle, head, 0)
 
 
-@pytest.fixture(autouse=True)
-def _datapath_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until rules.py merges DATAPATH_RULES itself, put them into RULES for these tests."""
-    from condis_edu.verifier.datapath_rules import DATAPATH_RULES
-    from condis_edu.verifier.rules import RULES
-
-    for rule in DATAPATH_RULES:
-        monkeypatch.setitem(RULES, rule.id, rule)
-
-
 @pytest.fixture(params=[False, True], ids=["trace-off", "trace-on"])
 def topo(request: pytest.FixtureRequest) -> Topo:
     return Topo(trace=request.param)

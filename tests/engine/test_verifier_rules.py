@@ -166,7 +166,11 @@ def r1_11(mode: str) -> Machine:
 @scenario("R1.13")
 def r1_13(mode: str) -> Machine:
     m = Machine(verifier=mode)
-    m.load_driver(miniport_driver(edit_chars=chars_edit(CheckForHangHandlerEx=lambda MiniportAdapterContext: False)))
+    m.load_driver(
+        miniport_driver(
+            edit_chars=chars_edit(CheckForHangHandlerEx=lambda MiniportAdapterContext: False, ResetHandlerEx=None)
+        )
+    )
     return m
 
 
@@ -347,6 +351,8 @@ def r1_45(mode: str) -> Machine:
         chars = good_miniport_chars()
         chars.Flags = NDIS_INTERMEDIATE_DRIVER
         chars.SetOptionsHandler = None
+        chars.ResetHandlerEx = None  # an IM supplies neither CheckForHang nor Reset (R1.13)
+        chars.OidRequestHandler = lambda ctx, request: NDIS_STATUS_FAILURE  # required of an IM (R5.02)
         NdisMRegisterMiniportDriver(DriverObject, "", None, chars)
         return STATUS_SUCCESS
 
@@ -687,6 +693,369 @@ def x1_06(mode: str) -> Machine:
     m, _ = loopback_machine(verifier=mode, miniport=bad)
     client.make_call(m)
     m.run_until_idle(audit=True)
+    return m
+
+
+# ------------------------------------------------------------------------------- data path (issue 4)
+# Each scenario below breaks one data-path rule; the NBLs come from the samples' own pools.
+def dp_machine(mode: str, complete: str = "inline") -> tuple[Machine, Any, Any]:
+    from condis_edu.samples.loopback_miniport import datapath as mp_data
+
+    m, nic = loopback_machine(verifier=mode)
+    mp_data.data_of(nic.context).complete = complete
+    return m, nic, call_up(m)
+
+
+def client_chain(m: Machine, call: Any, count: int = 1) -> Any:
+    from condis_edu.samples.client import data as cl_data
+
+    with m.running_as("client"):
+        return cl_data.build_chain(call, count, b"frame")
+
+
+def send(m: Machine, call: Any, head: Any) -> None:
+    from condis_edu.ndis import NdisCoSendNetBufferLists
+
+    with m.running_as("client"):
+        NdisCoSendNetBufferLists(call.NdisVcHandle, head, 0)
+
+
+def miniport_chain(m: Machine, nic: Any, call: Any, count: int) -> Any:
+    from condis_edu.ndis import (
+        NET_BUFFER_LIST_POOL_PARAMETERS,
+        NdisAllocateNetBufferAndNetBufferList,
+        NdisAllocateNetBufferListPool,
+        chain,
+    )
+
+    params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=16)
+    fill_header(params)
+    with m.running_as("loopback_miniport"):
+        pool = NdisAllocateNetBufferListPool(nic.handle, params)
+        nbls = [NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 16) for _ in range(count)]
+    for nbl in nbls:
+        nbl.SourceHandle = call.NdisVcHandle
+    return chain(nbls)
+
+
+def indicate(m: Machine, handle: Any, head: Any, count: int, flags: int = 0) -> None:
+    from condis_edu.ndis import NdisMCoIndicateReceiveNetBufferLists
+
+    with m.running_as("loopback_miniport"):
+        NdisMCoIndicateReceiveNetBufferLists(handle, head, count, flags)
+
+
+def held_receive(m: Machine, call: Any) -> Any:
+    """Send one frame, let the client keep its echo; return the echoed NBL."""
+    from condis_edu.samples.client import data as cl_data
+
+    cl_data.data_of(call).hold_receives = True
+    send(m, call, client_chain(m, call))
+    m.run_until_idle()
+    return cl_data.data_of(call).held[0]
+
+
+def oid_request(oid: int) -> Any:
+    from condis_edu.ndis import NDIS_OID_REQUEST, NdisRequestQueryInformation
+
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+
+def pended_oid(m: Machine, nic: Any, call: Any) -> Any:
+    from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest
+    from condis_edu.samples.loopback_miniport import datapath as mp_data
+
+    mp_data.data_of(nic.context).pend_oids = True
+    request = oid_request(OID_GEN_CO_LINK_SPEED)
+    with m.running_as("client"):
+        assert NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request) == NDIS_STATUS_PENDING
+    return request
+
+
+@scenario("R1.46")
+def r1_46(mode: str) -> Machine:
+    from condis_edu.ndis import NdisFreeNetBufferListPool
+
+    m, _, call = dp_machine(mode)
+    client_chain(m, call)  # allocated, never freed
+    with m.running_as("client"):
+        NdisFreeNetBufferListPool(call.af.binding.nbl_pool)
+    return m
+
+
+@scenario("R3.03")
+def r3_03(mode: str) -> Machine:
+    m, _, call = dp_machine(mode)
+    head = client_chain(m, call, 2)
+    head.Next.SourceHandle = None
+    send(m, call, head)
+    return m
+
+
+@scenario("R3.05")
+def r3_05(mode: str) -> Machine:
+    m, _, call = dp_machine(mode)
+    send(m, call, "a packet")
+    return m
+
+
+@scenario("R3.06")
+def r3_06(mode: str) -> Machine:
+    m, _, call = dp_machine(mode, complete="deferred")
+    head = client_chain(m, call)
+    send(m, call, head)
+    send(m, call, head)  # still queued in the miniport
+    return m
+
+
+@scenario("R3.10")
+def r3_10(mode: str) -> Machine:
+    from condis_edu.ndis import NdisMCoSendNetBufferListsComplete
+
+    m, _, call = dp_machine(mode)
+    never_sent = client_chain(m, call)
+    with m.running_as("loopback_miniport"):
+        NdisMCoSendNetBufferListsComplete(call.NdisVcHandle, never_sent, 0)
+    return m
+
+
+@scenario("R3.12")
+def r3_12(mode: str) -> Machine:
+    from condis_edu.ndis import NdisMCoSendNetBufferListsComplete
+
+    m, _, call = dp_machine(mode)
+    head = client_chain(m, call)
+    send(m, call, head)  # completed inline
+    with m.running_as("loopback_miniport"):
+        NdisMCoSendNetBufferListsComplete(call.NdisVcHandle, head, 0)  # ... and completed again
+    return m
+
+
+@scenario("R3.20")
+def r3_20(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode)
+    indicate(m, call.NdisVcHandle, miniport_chain(m, nic, call, 2), 5)
+    return m
+
+
+@scenario("R3.21")
+def r3_21(mode: str) -> Machine:
+    m, _, call = dp_machine(mode)
+    indicate(m, call.NdisVcHandle, client_chain(m, call), 1)  # the client's NBL, not the miniport's
+    return m
+
+
+@scenario("R3.23")
+def r3_23(mode: str) -> Machine:
+    from condis_edu.ndis import NdisReturnNetBufferLists
+    from condis_edu.samples.client import data as cl_data
+
+    m, _, call = dp_machine(mode)
+    nbl = held_receive(m, call)
+    with m.running_as("client"):
+        cl_data.release_receives(call)
+        nbl.Next = None
+        NdisReturnNetBufferLists(call.af.binding.NdisBindingHandle, nbl, 0)  # returned twice
+    return m
+
+
+@scenario("R3.24")
+def r3_24(mode: str) -> Machine:
+    from condis_edu.ndis import NDIS_RECEIVE_FLAGS_RESOURCES, NdisReturnNetBufferLists
+
+    m, nic, call = dp_machine(mode)
+    binding = vc_of(m, call).client_binding
+
+    def keeps_lent(bctx: Any, vctx: Any, nbls: Any, count: int, flags: int) -> None:
+        NdisReturnNetBufferLists(bctx.NdisBindingHandle, nbls, 0)  # as if it owned them
+
+    binding.protocol.co.CoReceiveNetBufferListsHandler = keeps_lent
+    vc_of(m, call).data.clear()
+    indicate(m, call.NdisVcHandle, miniport_chain(m, nic, call, 1), 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+    return m
+
+
+@scenario("R3.27")
+def r3_27(mode: str) -> Machine:
+    from condis_edu.ndis import NdisReturnNetBufferLists
+
+    m, _, call = dp_machine(mode)
+    nbl = held_receive(m, call)
+    with m.running_as("call_manager"):
+        NdisReturnNetBufferLists(call.af.binding.NdisBindingHandle, nbl, 0)  # someone else's binding
+    return m
+
+
+@scenario("R2.28")
+def r2_28(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode, complete="deferred")
+    nic.miniport.co.CoDeactivateVcHandler = lambda ctx: NDIS_STATUS_SUCCESS  # forgets its queue
+    send(m, call, client_chain(m, call))
+    client.close_call(m, call)
+    return m
+
+
+@scenario("R2.29")
+def r2_29(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode)
+    with m.running_as("client"):
+        _, handle = NdisCoCreateVc(call.af.binding.NdisBindingHandle, call.af.NdisAfHandle, object())
+    indicate(m, handle, miniport_chain(m, nic, call, 1), 1)  # created, never activated
+    return m
+
+
+@scenario("R4.02")
+def r4_02(mode: str) -> Machine:
+    from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest
+
+    m, _, call = dp_machine(mode)
+    with m.running_as("call_manager"):
+        NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, oid_request(OID_GEN_CO_LINK_SPEED))
+    return m
+
+
+@scenario("R4.10")
+def r4_10(mode: str) -> Machine:
+    from condis_edu.ndis import NdisMCoOidRequestComplete
+
+    m, nic, call = dp_machine(mode)
+    request = pended_oid(m, nic, call)
+    with m.running_as("loopback_miniport"):
+        NdisMCoOidRequestComplete(nic.handle, None, request, NDIS_STATUS_PENDING)
+    return m
+
+
+@scenario("R4.11")
+def r4_11(mode: str) -> Machine:
+    from condis_edu.ndis import OID_CO_GET_ADDRESSES, NdisCoOidRequest, NdisCoOidRequestComplete
+
+    m, _, call = dp_machine(mode)
+    cm = vc_of(m, call).af.registration.cm_handlers
+    cm.CmOidRequestHandler = lambda af, vc, party, request: NDIS_STATUS_PENDING
+    request = oid_request(OID_CO_GET_ADDRESSES)
+    with m.running_as("client"):
+        NdisCoOidRequest(call.af.binding.NdisBindingHandle, call.af.NdisAfHandle, None, None, request)
+    with m.running_as("call_manager"):
+        NdisCoOidRequestComplete(call.af.NdisAfHandle, None, None, request, NDIS_STATUS_PENDING)
+    return m
+
+
+def status_indication(nic: Any, code: int) -> Any:
+    from condis_edu.ndis import NDIS_STATUS_INDICATION
+
+    indication = NDIS_STATUS_INDICATION(SourceHandle=nic.handle, StatusCode=code)
+    indication.Header.Type, indication.Header.Revision = 0x98, 1
+    return indication
+
+
+@scenario("R4.17")
+def r4_17(mode: str) -> Machine:
+    from condis_edu.ndis import NDIS_STATUS_LINK_STATE, NdisMCoIndicateStatusEx
+
+    m, nic, _ = dp_machine(mode)
+    with m.running_as("client"):
+        NdisMCoIndicateStatusEx(nic.handle, None, status_indication(nic, NDIS_STATUS_LINK_STATE))
+    return m
+
+
+@scenario("R4.18")
+def r4_18(mode: str) -> Machine:
+    from condis_edu.ndis import NDIS_STATUS_LINK_STATE, NdisMCoIndicateStatusEx
+
+    m, nic, _ = dp_machine(mode)
+    indication = status_indication(nic, NDIS_STATUS_LINK_STATE)
+    indication.Header.Type = 0
+    with m.running_as("loopback_miniport"):
+        NdisMCoIndicateStatusEx(nic.handle, None, indication)
+    return m
+
+
+@scenario("R4.21")
+def r4_21(mode: str) -> Machine:
+    from condis_edu.ndis import NDIS_STATUS_RESET_START, NdisMCoIndicateStatusEx
+
+    m, nic, _ = dp_machine(mode)
+    with m.running_as("loopback_miniport"):
+        NdisMCoIndicateStatusEx(nic.handle, None, status_indication(nic, NDIS_STATUS_RESET_START))
+    return m
+
+
+@scenario("R4.23")
+def r4_23(mode: str) -> Machine:
+    m, nic, _ = dp_machine(mode)
+    nic.miniport.chars.ResetHandlerEx = lambda ctx: (NDIS_STATUS_INVALID_DATA, False)
+    m.reset_adapter(nic)
+    return m
+
+
+@scenario("R4.26")
+def r4_26(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode, complete="deferred")
+    nic.miniport.chars.ResetHandlerEx = lambda ctx: (NDIS_STATUS_SUCCESS, False)  # keeps its queue
+    send(m, call, client_chain(m, call, 2))
+    m.reset_adapter(nic, run=False)
+    return m
+
+
+@scenario("R4.27")
+def r4_27(mode: str) -> Machine:
+    from condis_edu.ndis import NdisMResetComplete
+
+    m, nic, _ = dp_machine(mode)
+    with m.running_as("loopback_miniport"):
+        NdisMResetComplete(nic.handle, NDIS_STATUS_SUCCESS, False)
+    return m
+
+
+@scenario("R5.02")
+def r5_02(mode: str) -> Machine:
+    m = Machine(verifier=mode)
+    m.load_driver(
+        miniport_driver(edit_chars=chars_edit(Flags=NDIS_INTERMEDIATE_DRIVER, ResetHandlerEx=None, OidRequestHandler=None))
+    )
+    return m
+
+
+@scenario("R5.06")
+def r5_06(mode: str) -> Machine:
+    from condis_edu.ndis import NdisIMInitializeDeviceInstanceEx
+
+    m, _, _ = dp_machine(mode)
+    protocol_handle = m.driver("client").protocol.handle
+    with m.running_as("client"):
+        NdisIMInitializeDeviceInstanceEx(protocol_handle, "lane0", None)  # not the NdisMiniportDriverHandle
+    return m
+
+
+@scenario("R5.19")
+def r5_19(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode)
+    held_receive(m, call)
+    nic.miniport.chars.PauseHandler = lambda ctx, params: NDIS_STATUS_SUCCESS  # does not wait for it
+    m.pause_adapter(nic, run=False)
+    return m
+
+
+@scenario("R5.20")
+def r5_20(mode: str) -> Machine:
+    m, nic, call = dp_machine(mode)
+    m.pause_adapter(nic)
+    indicate(m, call.NdisVcHandle, miniport_chain(m, nic, call, 1), 1)
+    return m
+
+
+@scenario("R6.10")
+def r6_10(mode: str) -> Machine:
+    from condis_edu.ndis import NdisCoOidRequest
+
+    m, nic, call = dp_machine(mode)
+    request = pended_oid(m, nic, call)
+    with m.running_as("client"):
+        NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request)  # still pending
     return m
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from condis_edu.adapter import ADAPTER_TABLE, AdapterInput, AdapterState
+from condis_edu.adapter import AdapterState
 from condis_edu.ddi.common import copy_structure, require_type
 from condis_edu.errors import HarnessError
 from condis_edu.handles import NDIS_HANDLE, retarget
@@ -90,7 +90,9 @@ def _pause_complete(lib: NdisLibrary, adapter: Adapter) -> None:
         lib.report("R5.27", adapter.driver, "NdisMPauseComplete", "no pause is pending on " + adapter.name)
         return
     adapter.pause_pending = False
-    lib.force(adapter, "state", ADAPTER_TABLE, AdapterInput.PAUSE_DONE)
+    from condis_edu.pnp import finish_pause
+
+    finish_pause(lib, adapter, "NdisMPauseComplete")
 
 
 def NdisMRestartComplete(MiniportAdapterHandle: NDIS_HANDLE, Status: NDIS_STATUS) -> None:

@@ -157,6 +157,13 @@ def _register_miniport(
         lib.report("R1.10", driver, ddi, "mandatory handlers are NULL: " + ", ".join(absent))
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     intermediate = bool(chars.Flags & c.NDIS_INTERMEDIATE_DRIVER) if isinstance(chars.Flags, int) else False
+    if intermediate:
+        from condis_edu.intermediate import im_handler_problems
+
+        for rule, detail in im_handler_problems(chars):
+            if rule == "R5.02":  # the required handlers of a virtual miniport (seed 004)
+                lib.report(rule, driver, ddi, detail)
+                return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if intermediate and (chars.CheckForHangHandlerEx is not None or chars.ResetHandlerEx is not None):
         lib.report("R1.13", driver, ddi, "an intermediate driver must leave CheckForHang and Reset NULL")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None

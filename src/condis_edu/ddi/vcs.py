@@ -483,19 +483,35 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R2.27", miniport.driver, "MiniportCoDeactivateVc", f"returned {status_name(status)}")
         status = NDIS_STATUS_SUCCESS
+    if vc.outstanding_sends or vc.outstanding_receives:
+        # R2.28, collect mode: NDIS holds the deactivation until the NBLs are back, so the
+        # call manager's request pends and completes through ProtocolCmDeactivateVcComplete.
+        vc.deactivation_pending = True
+        _drained_deactivation(lib, vc, "MiniportCoDeactivateVc", NDIS_STATUS_SUCCESS)
+        return NDIS_STATUS_PENDING
     _finish_deactivation(lib, vc, "MiniportCoDeactivateVc")
     return int(status)
 
 
-def _finish_deactivation(lib: NdisLibrary, vc: Vc, call: str) -> None:
-    if vc.outstanding_sends or vc.outstanding_receives:
-        lib.report(
-            "R2.28",
-            vc.adapter.driver,
-            call,
-            f"{vc.outstanding_sends} sends and {vc.outstanding_receives} "
-            f"receives still outstanding on {vc.handle.label}",
+def _drained_deactivation(lib: NdisLibrary, vc: Vc, call: str, status: int) -> None:
+    """Finish the deactivation (and tell the call manager) once the VC's NBLs are back (R2.28)."""
+    from condis_edu.datapath import drain_then
+
+    def finish() -> None:
+        _finish_deactivation(lib, vc, call)
+        call_handler(
+            lib,
+            vc.cm_driver,
+            vc.cm_handlers,
+            "CmDeactivateVcCompleteHandler",
+            (status, vc.cm_context),
+            (status, vc.handle),
         )
+
+    drain_then(lib, vc, "R2.28", vc.adapter.driver, call, finish)
+
+
+def _finish_deactivation(lib: NdisLibrary, vc: Vc, call: str) -> None:
     vc.deactivation_pending = False
     vc.call_parameters = None
     lib.force(vc, "state", VC_TABLE, VcInput.DEACTIVATE_DONE)
@@ -518,15 +534,7 @@ def NdisMCoDeactivateVcComplete(Status: NDIS_STATUS, NdisVcHandle: NDIS_HANDLE) 
         if status == NDIS_STATUS_PENDING:
             lib.report("R2.27", driver, ddi, "Status is NDIS_STATUS_PENDING")
             status = NDIS_STATUS_SUCCESS
-        _finish_deactivation(lib, vc, ddi)
-        call_handler(
-            lib,
-            vc.cm_driver,
-            vc.cm_handlers,
-            "CmDeactivateVcCompleteHandler",
-            (status, vc.cm_context),
-            (status, NdisVcHandle),
-        )
+        _drained_deactivation(lib, vc, ddi, status)
 
     lib.ddi(vc.adapter.driver.name, ddi, (Status, NdisVcHandle), impl)
 

@@ -131,15 +131,10 @@ def ClOidRequestComplete(
     """No OIDs are issued."""
 
 
-def ClCoReceiveNetBufferLists(
-    ProtocolBindingContext: object,
-    ProtocolVcContext: object,
-    NetBufferLists: object,
-    NumberOfNetBufferLists: int,
-    ReceiveFlags: int,
-) -> None:
-    """Data arrives with the data path engine."""
-
-
-def ClCoSendNetBufferListsComplete(ProtocolVcContext: object, NetBufferLists: object, SendCompleteFlags: int) -> None:
-    """Data leaves with the data path engine."""
+# The data handlers live in data.py; these names stay here for code that registered them from calls.
+from condis_edu.samples.client.data import (  # noqa: E402
+    ClCoReceiveNetBufferLists as ClCoReceiveNetBufferLists,
+)
+from condis_edu.samples.client.data import (  # noqa: E402
+    ClCoSendNetBufferListsComplete as ClCoSendNetBufferListsComplete,
+)

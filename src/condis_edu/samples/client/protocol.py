@@ -14,7 +14,7 @@ from condis_edu.ndis import (
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
 )
-from condis_edu.samples.client import af, bind, calls
+from condis_edu.samples.client import af, bind, calls, data
 from condis_edu.samples.client.state import ClGlobals
 from condis_edu.structures import DRIVER_OBJECT
 
@@ -50,8 +50,8 @@ def ClSetOptions(NdisDriverHandle: object, DriverContext: ClGlobals) -> int:
     fill_header(co)
     co.CoStatusHandlerEx = bind.ClCoStatusEx
     co.CoAfRegisterNotifyHandler = af.ClCoAfRegisterNotify
-    co.CoReceiveNetBufferListsHandler = calls.ClCoReceiveNetBufferLists
-    co.CoSendNetBufferListsCompleteHandler = calls.ClCoSendNetBufferListsComplete
+    co.CoReceiveNetBufferListsHandler = data.ClCoReceiveNetBufferLists
+    co.CoSendNetBufferListsCompleteHandler = data.ClCoSendNetBufferListsComplete
     Status = NdisSetOptionalHandlers(NdisDriverHandle, co)  # type: ignore[arg-type]
     if Status != NDIS_STATUS_SUCCESS:
         return Status

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from condis_edu.ndis import NDIS_HANDLE
+
+if TYPE_CHECKING:
+    from condis_edu.samples.client.data import ClData
 
 
 class ClGlobals:
@@ -25,6 +30,7 @@ class ClBinding:
         self.af: ClAf | None = None
         self.unbind_context: NDIS_HANDLE | None = None
         self.unbinding = False
+        self.nbl_pool: NDIS_HANDLE | None = None  # allocated on the first send (data.py)
         self.in_unbind_handler = False
 
 
@@ -62,6 +68,7 @@ class ClVc:
         self.NdisVcHandle: NDIS_HANDLE | None = None
         self.state = "idle"  # idle, calling, offered, connected, closing, closed, failed
         self.status: int | None = None
+        self.data: ClData | None = None  # data-path bookkeeping (data.py)
 
     def __repr__(self) -> str:
         direction = "outgoing" if self.outgoing else "incoming"

@@ -23,6 +23,7 @@ from condis_edu.ndis import (
 )
 
 if TYPE_CHECKING:
+    from condis_edu.samples.loopback_miniport.datapath import AdapterData
     from condis_edu.samples.loopback_miniport.miniport import MiniportGlobals
     from condis_edu.samples.loopback_miniport.vc import LoopbackVc
 
@@ -35,6 +36,7 @@ class Adapter:
         self.globals = globals_
         self.vcs: list[LoopbackVc] = []
         self.running = False
+        self.data: AdapterData | None = None  # the data path's state (datapath.data_of)
 
 
 def MPInitializeEx(
@@ -65,7 +67,10 @@ def MPInitializeEx(
 
 
 def MPHaltEx(MiniportAdapterContext: Adapter, HaltAction: int) -> None:
-    """Release the adapter."""
+    """Release the adapter and its receive pool (every NBL is back: NDIS paused us first)."""
+    from condis_edu.samples.loopback_miniport.datapath import free_rx
+
+    free_rx(MiniportAdapterContext)
     MiniportAdapterContext.globals.adapters.remove(MiniportAdapterContext)
 
 
@@ -83,9 +88,11 @@ def _restart_done(WorkItemContext: Adapter, NdisIoWorkItemHandle: NDIS_HANDLE) -
 
 
 def MPPause(MiniportAdapterContext: Adapter, PauseParameters: NDIS_MINIPORT_PAUSE_PARAMETERS) -> int:
-    """No sends are ever outstanding yet (no data path), so the pause finishes at once."""
+    """Stop echoing; transmit what is queued and pend until every echoed NBL is back (R5.19)."""
+    from condis_edu.samples.loopback_miniport.datapath import pause
+
     MiniportAdapterContext.running = False
-    return NDIS_STATUS_SUCCESS
+    return pause(MiniportAdapterContext)
 
 
 def MPShutdownEx(MiniportAdapterContext: Adapter, ShutdownAction: int) -> None:

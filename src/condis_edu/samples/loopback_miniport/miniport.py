@@ -51,6 +51,7 @@ def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
     chars.DevicePnPEventNotifyHandler = adapter.MPDevicePnPEventNotify
     chars.ShutdownHandlerEx = adapter.MPShutdownEx
     chars.CancelOidRequestHandler = adapter.MPCancelOidRequest
+    chars.ResetHandlerEx = datapath.MPResetEx
 
     Status, handle = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, chars)
     if Status != NDIS_STATUS_SUCCESS:

@@ -6,6 +6,8 @@ and finish from a work item, as a real NIC that programs hardware would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from condis_edu.ndis import (
     CO_CALL_PARAMETERS,
     NDIS_HANDLE,
@@ -29,6 +31,10 @@ class LoopbackVc:
         self.NdisVcHandle = handle
         self.active = False
         self.parameters: CO_CALL_PARAMETERS | None = None
+        self.rx_outstanding = 0  # echoed NBLs the protocol has not returned yet
+        self.deactivate_waiting: Callable[[], None] | None = None
+        self.tx_ok = 0
+        self.rx_ok = 0
 
 
 def MPCoCreateVc(MiniportAdapterContext: Adapter, NdisVcHandle: NDIS_HANDLE) -> tuple[int, LoopbackVc]:
@@ -61,13 +67,23 @@ def _activate_done(WorkItemContext: tuple[LoopbackVc, CO_CALL_PARAMETERS], NdisI
 
 
 def MPCoDeactivateVc(MiniportVcContext: LoopbackVc) -> int:
-    """Stop the VC; nothing is in flight (no data path yet), so finish from a work item."""
+    """Stop the VC from a work item, as a NIC would: queued sends are aborted there."""
     work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
     NdisQueueIoWorkItem(work, _deactivate_done, MiniportVcContext)
     return NDIS_STATUS_PENDING
 
 
 def _deactivate_done(WorkItemContext: LoopbackVc, NdisIoWorkItemHandle: NDIS_HANDLE) -> None:
+    """Abort the VC's queued sends, wait for its echoed receives, then complete (R2.28)."""
+    from condis_edu.samples.loopback_miniport.datapath import deactivate
+
     NdisFreeIoWorkItem(NdisIoWorkItemHandle)
-    WorkItemContext.active, WorkItemContext.parameters = False, None
-    NdisMCoDeactivateVcComplete(NDIS_STATUS_SUCCESS, WorkItemContext.NdisVcHandle)
+    vc = WorkItemContext
+    vc.active = False
+
+    def finish() -> None:
+        vc.parameters = None
+        NdisMCoDeactivateVcComplete(NDIS_STATUS_SUCCESS, vc.NdisVcHandle)
+
+    if not deactivate(vc, finish):
+        finish()

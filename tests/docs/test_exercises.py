@@ -1,0 +1,516 @@
+"""Every exercise in the notebooks: the published solution passes, known wrong answers and the starter fail.
+
+How an exercise sits in a notebook (docs/notebooks/NN-topic.py), which these tests rely on:
+
+- an **exercise cell**: a code cell whose first line is ``# Exercise nbNN-topic: <what to do>``,
+  holding the starter code the reader edits;
+- a **check cell**: a code cell that is exactly one expression, ``check("nbNN-topic", <name>)``;
+- a **solution**: in a Markdown cell, ``<details class="condis-solution" data-exercise="nbNN-topic">``
+  wrapping one ```python fence, a complete replacement for the exercise cell.
+
+For each exercise we run the notebook's code cells up to the exercise cell (the setup the reader has
+when they reach it), then a candidate in place of the exercise cell, then the check cell, and read
+the :class:`CheckResult` it evaluates to. Wrong answers live in ``WRONG_ANSWERS`` below: each is a
+replacement exercise cell and the public check it must fail, so a check that stops checking fails a
+test here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from condis_edu.exercises import CheckResult, exercises
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, run_checks
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import nbexec  # noqa: E402  (plain Python: this module also runs inside Pyodide)
+
+NOTEBOOKS = sorted((HERE.parents[1] / "docs" / "notebooks").glob("*.py"))
+
+EXERCISE_CELL = re.compile(r"^# Exercise (?P<id>nb\d\d-[a-z0-9-]+):")
+SOLUTION = re.compile(
+    r'<details class="condis-solution" data-exercise="(?P<id>[^"]+)">.*?```python\n(?P<code>.*?)```.*?</details>',
+    re.S,
+)
+CHECK_CALL = re.compile(r'^check\("(?P<id>[^"]+)", *[A-Za-z_][A-Za-z0-9_]*\)$')
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one exercise sits in its notebook."""
+
+    id: str
+    notebook: Path
+    setup: tuple[str, ...]  # code cells before the exercise cell
+    starter: str
+    between: tuple[str, ...]  # code cells between the exercise cell and the check cell
+    check_cell: str
+    solution: str
+
+
+def place_exercises(path: Path) -> dict[str, Placed]:
+    cells = nbexec.parse_percent(path.read_text(encoding="utf-8"))
+    code = [c.source for c in cells if c.kind == "code"]
+    solutions: dict[str, str] = {}
+    for c in cells:
+        if c.kind == "markdown":
+            for m in SOLUTION.finditer(c.source):
+                assert m["id"] not in solutions, f"{path.name}: two solutions for {m['id']}"
+                solutions[m["id"]] = m["code"]
+    placed: dict[str, Placed] = {}
+    for i, src in enumerate(code):
+        m = EXERCISE_CELL.match(src)
+        if not m:
+            continue
+        ex_id = m["id"]
+        checks = [j for j in range(i + 1, len(code)) if CHECK_CALL.match(code[j].strip())]
+        checks = [j for j in checks if CHECK_CALL.match(code[j].strip())["id"] == ex_id]  # type: ignore[index]
+        assert checks, f"{path.name}: exercise {ex_id} has no check cell after it"
+        j = checks[0]
+        assert ex_id in solutions, f"{path.name}: exercise {ex_id} has no <details class=condis-solution>"
+        placed[ex_id] = Placed(
+            ex_id, path, tuple(code[:i]), src, tuple(code[i + 1 : j]), code[j].strip(), solutions[ex_id]
+        )
+    stray = set(solutions) - set(placed)
+    assert not stray, f"{path.name}: solutions without an exercise cell: {sorted(stray)}"
+    return placed
+
+
+def all_placed() -> dict[str, Placed]:
+    found: dict[str, Placed] = {}
+    for path in NOTEBOOKS:
+        for ex_id, p in place_exercises(path).items():
+            assert ex_id not in found, f"exercise {ex_id} appears in two notebooks"
+            assert ex_id.startswith(f"nb{path.name[:2]}-"), f"{ex_id} sits in {path.name}: ids carry their notebook"
+            found[ex_id] = p
+    return found
+
+
+PLACED = all_placed()
+IDS = sorted(PLACED)
+
+
+def attempt(p: Placed, candidate: str) -> CheckResult:
+    """Run the notebook's setup, ``candidate`` in place of the exercise cell, then the check cell."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for src in p.setup:
+        nbexec.run_cell(src, namespace)
+    nbexec.run_cell(candidate, namespace)
+    for src in p.between:
+        nbexec.run_cell(src, namespace)
+    value = eval(compile(ast.Expression(ast.parse(p.check_cell, mode="eval").body), "<check>", "eval"), namespace)
+    assert isinstance(value, CheckResult)
+    return value
+
+
+# ---------------------------------------------------------------- wrong answers, per exercise
+# Each entry: (replacement for the exercise cell, the start of the public check it must fail).
+WRONG_ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "nb01-driver-entry": [
+        (  # the header is left zeroed
+            """
+def MyDriverEntry(DriverObject, RegistryPath):
+    globals_ = MiniportGlobals()
+    DriverObject.DriverExtension = globals_
+    chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
+    set_handlers(chars)
+    Status, handle = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, chars)
+    globals_.NdisMiniportDriverHandle = handle
+    return STATUS_SUCCESS
+""",
+            "NDIS accepts the characteristics",
+        ),
+        (  # success whatever NDIS said
+            """
+def MyDriverEntry(DriverObject, RegistryPath):
+    globals_ = MiniportGlobals()
+    DriverObject.DriverExtension = globals_
+    chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
+    chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS
+    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
+    set_handlers(chars)
+    Status, handle = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, chars)
+    globals_.NdisMiniportDriverHandle = handle
+    return STATUS_SUCCESS
+""",
+            "returns `STATUS_UNSUCCESSFUL` when NDIS refuses it",
+        ),
+        (  # the handle is dropped
+            """
+def MyDriverEntry(DriverObject, RegistryPath):
+    chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
+    chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS
+    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
+    set_handlers(chars)
+    Status, handle = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, None, chars)
+    return STATUS_SUCCESS if Status == NDIS_STATUS_SUCCESS else STATUS_UNSUCCESSFUL
+""",
+            "keeps `NdisMiniportDriverHandle`",
+        ),
+    ],
+    "nb01-set-options": [
+        (  # five handlers: CoOidRequestHandler forgotten
+            """
+def MySetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+    co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    co.CoCreateVcHandler = MPCoCreateVc
+    co.CoDeleteVcHandler = MPCoDeleteVc
+    co.CoActivateVcHandler = MPCoActivateVc
+    co.CoDeactivateVcHandler = MPCoDeactivateVc
+    co.CoSendNetBufferListsHandler = MPCoSendNetBufferLists
+    return NdisSetOptionalHandlers(NdisDriverHandle, co)
+""",
+            "registers all six",
+        ),
+        (  # the header is left zeroed
+            """
+def MySetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    co.CoCreateVcHandler = MPCoCreateVc
+    co.CoDeleteVcHandler = MPCoDeleteVc
+    co.CoActivateVcHandler = MPCoActivateVc
+    co.CoDeactivateVcHandler = MPCoDeactivateVc
+    co.CoSendNetBufferListsHandler = MPCoSendNetBufferLists
+    co.CoOidRequestHandler = MPCoOidRequest
+    return NdisSetOptionalHandlers(NdisDriverHandle, co)
+""",
+            "NDIS accepts the",
+        ),
+        (  # NDIS's answer is ignored
+            """
+def MySetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+    co.CoCreateVcHandler = MPCoCreateVc
+    NdisSetOptionalHandlers(NdisDriverHandle, co)
+    return NDIS_STATUS_SUCCESS
+""",
+            "returns the status",
+        ),
+    ],
+    "nb03-create-vc": [
+        (  # "I'll allocate later": the bug check of R2.09, a finding in the checks' collect mode
+            """
+def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    return NDIS_STATUS_PENDING, None
+""",
+            "returns at once",
+        ),
+        (  # the adapter context is not a VC context
+            """
+def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    return NDIS_STATUS_SUCCESS, MiniportAdapterContext
+""",
+            "returns a `MiniportVcContext` that keeps",
+        ),
+        (  # one context shared by every VC
+            """
+SHARED = []
+def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    if not SHARED:
+        SHARED.append(LoopbackVc(MiniportAdapterContext, NdisVcHandle))
+        MiniportAdapterContext.vcs.append(SHARED[0])
+    return NDIS_STATUS_SUCCESS, SHARED[0]
+""",
+            "gives every VC a context of its own",
+        ),
+        (  # the adapter never hears of the VC, so MPCoDeleteVc cannot find it
+            """
+def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    return NDIS_STATUS_SUCCESS, LoopbackVc(MiniportAdapterContext, NdisVcHandle)
+""",
+            "the VC can be deleted",
+        ),
+    ],
+    "nb03-vc-limit": [
+        (  # off by one
+            """
+def MyLimitedCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    if len(MiniportAdapterContext.vcs) > MAX_VCS:
+        return NDIS_STATUS_RESOURCES, None
+    vc = LoopbackVc(MiniportAdapterContext, NdisVcHandle)
+    MiniportAdapterContext.vcs.append(vc)
+    return NDIS_STATUS_SUCCESS, vc
+""",
+            "the third `NdisCoCreateVc` fails",
+        ),
+        (  # allocates before checking, and leaves the refused context behind
+            """
+def MyLimitedCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    vc = LoopbackVc(MiniportAdapterContext, NdisVcHandle)
+    MiniportAdapterContext.vcs.append(vc)
+    if len(MiniportAdapterContext.vcs) > MAX_VCS:
+        return NDIS_STATUS_RESOURCES, None
+    return NDIS_STATUS_SUCCESS, vc
+""",
+            "a refused VC leaves nothing behind",
+        ),
+        (  # a counter that deletions never decrement
+            """
+CREATED = []
+def MyLimitedCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    if len(CREATED) >= MAX_VCS:
+        return NDIS_STATUS_RESOURCES, None
+    CREATED.append(1)
+    vc = LoopbackVc(MiniportAdapterContext, NdisVcHandle)
+    MiniportAdapterContext.vcs.append(vc)
+    return NDIS_STATUS_SUCCESS, vc
+""",
+            "once a VC is deleted",
+        ),
+    ],
+    "nb04-deactivate-vc": [
+        (  # completes twice: returns SUCCESS and also calls the completion DDI
+            """
+def MyCoDeactivateVc(MiniportVcContext):
+    MiniportVcContext.active = False
+    MiniportVcContext.parameters = None
+    NdisMCoDeactivateVcComplete(NDIS_STATUS_SUCCESS, MiniportVcContext.NdisVcHandle)
+    return NDIS_STATUS_SUCCESS
+""",
+            "no verifier finding",
+        ),
+        (  # says done but leaves the context active
+            """
+def MyCoDeactivateVc(MiniportVcContext):
+    return NDIS_STATUS_SUCCESS
+""",
+            "the `LoopbackVc` is inactive",
+        ),
+    ],
+    "nb04-close-complete": [
+        (  # deletes every VC, including the call manager's
+            """
+def MyClCloseCallComplete(Status, ProtocolVcContext, ProtocolPartyContext):
+    vc = ProtocolVcContext
+    vc.state = "closed"
+    NdisCoDeleteVc(vc.NdisVcHandle)
+    vc.NdisVcHandle = None
+""",
+            "the VC of the incoming call is left to the call manager",
+        ),
+        (  # deletes its own VC but forgets to record the close
+            """
+def MyClCloseCallComplete(Status, ProtocolVcContext, ProtocolPartyContext):
+    vc = ProtocolVcContext
+    if vc.outgoing:
+        NdisCoDeleteVc(vc.NdisVcHandle)
+        vc.NdisVcHandle = None
+        vc.af.vcs.remove(vc)
+""",
+            "the call's context ends in state",
+        ),
+    ],
+    "nb05-cm-set-options": [
+        (  # one of the 17 call manager handlers left NULL
+            """
+def MyCmSetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_PROTOCOL_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS
+    co.Header.Revision = NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
+    for field, handler in CO_HANDLERS.items():
+        setattr(co, field, handler)
+    Status = NdisSetOptionalHandlers(NdisDriverHandle, co)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    cm = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS()
+    cm.Header.Type = NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS
+    cm.Header.Revision = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    cm.Header.Size = NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    for field, handler in CM_HANDLERS.items():
+        if field != "CmNotifyCloseAfCompleteHandler":
+            setattr(cm, field, handler)
+    return NdisSetOptionalHandlers(NdisDriverHandle, cm)
+""",
+            "all 4 CoNDIS protocol handlers",
+        ),
+        (  # the call manager structure sent with the client structure's type
+            """
+def MyCmSetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_PROTOCOL_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS
+    co.Header.Revision = NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
+    for field, handler in CO_HANDLERS.items():
+        setattr(co, field, handler)
+    Status = NdisSetOptionalHandlers(NdisDriverHandle, co)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    cm = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS()
+    cm.Header.Type = NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS
+    cm.Header.Revision = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    cm.Header.Size = NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    for field, handler in CM_HANDLERS.items():
+        setattr(cm, field, handler)
+    return NdisSetOptionalHandlers(NdisDriverHandle, cm)
+""",
+            "NDIS holds its",
+        ),
+    ],
+    "nb05-mcm-set-options": [
+        (  # the miniport half only: NDIS sees a CoNDIS miniport with two handlers missing
+            """
+def MyMcmSetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+    co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    for field, handler in MCM_CO_HANDLERS.items():
+        setattr(co, field, handler)
+    Status = NdisSetOptionalHandlers(NdisDriverHandle, co)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    return NDIS_STATUS_SUCCESS
+""",
+            "all 17 call manager handlers",
+        ),
+        (  # one function for both OID roles
+            """
+def MyMcmSetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+    co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    for field, handler in MCM_CO_HANDLERS.items():
+        setattr(co, field, handler)
+    Status = NdisSetOptionalHandlers(NdisDriverHandle, co)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    cm = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS()
+    cm.Header.Type = NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS
+    cm.Header.Revision = NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    cm.Header.Size = NDIS_SIZEOF_CO_CALL_MANAGER_OPTIONAL_HANDLERS_REVISION_1
+    for field, handler in MCM_CM_HANDLERS.items():
+        setattr(cm, field, handler)
+    cm.CmOidRequestHandler = MCM_CO_HANDLERS["CoOidRequestHandler"]
+    return NdisSetOptionalHandlers(NdisDriverHandle, cm)
+""",
+            "the MCM loads",
+        ),
+    ],
+}
+
+
+# ---------------------------------------------------------------- the catalogue and the notebooks agree
+
+
+def test_there_are_exercises() -> None:
+    assert len(PLACED) >= 2, "the notebooks hold no exercises"
+
+
+def test_every_registered_exercise_is_in_a_notebook() -> None:
+    assert set(exercises()) == set(PLACED), "registered exercises and notebook exercises differ"
+
+
+def test_every_exercise_has_wrong_answers() -> None:
+    missing = [i for i in IDS if not WRONG_ANSWERS.get(i)]
+    assert not missing, f"exercises without a wrong answer to test: {missing}"
+    assert set(WRONG_ANSWERS) <= set(IDS)
+
+
+def test_each_notebook_with_exercises_has_at_least_two() -> None:
+    per_nb: dict[str, int] = {}
+    for p in PLACED.values():
+        per_nb[p.notebook.name] = per_nb.get(p.notebook.name, 0) + 1
+    assert all(n >= 2 for n in per_nb.values()), per_nb
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_solution_passes(ex_id: str) -> None:
+    result = attempt(PLACED[ex_id], PLACED[ex_id].solution)
+    assert result.passed, repr(result)
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_starter_fails_cleanly(ex_id: str) -> None:
+    result = attempt(PLACED[ex_id], PLACED[ex_id].starter)
+    assert not result.passed, f"{ex_id}: the starter already passes every check"
+    assert 'data-result="fail"' in result._repr_html_()
+    assert "Hint:" in result._repr_html_()
+
+
+@pytest.mark.parametrize(("ex_id", "index"), [(i, n) for i in IDS for n in range(len(WRONG_ANSWERS.get(i, [])))])
+def test_wrong_answer_fails_its_check(ex_id: str, index: int) -> None:
+    source, failing = WRONG_ANSWERS[ex_id][index]
+    result = attempt(PLACED[ex_id], source)
+    assert not result.passed, f"{ex_id}: wrong answer #{index} passes every check"
+    failed = [o.expects for o in result.failures]
+    assert any(e.startswith(failing) for e in failed), f"{ex_id}: wrong answer #{index} failed {failed}"
+
+
+# ---------------------------------------------------------------- the framework itself
+
+
+def _fails_with(msg: str) -> None:
+    raise CheckFailed(msg)
+
+
+def _boom(_: object) -> None:
+    raise ZeroDivisionError("division by zero")
+
+
+DEMO = Exercise(
+    id="nb00-demo",
+    title="Return `42`",
+    asks="a function",
+    checks=(
+        Check("returns 42", lambda f: None if f() == 42 else _fails_with(f"it returned {f()!r}")),
+        Check("survives a crash in the check", _boom),
+    ),
+    hint="Use `return 42` <not HTML>.",
+)
+
+
+def test_result_renders_state_and_escapes() -> None:
+    result = run_checks(DEMO, lambda: 41)
+    assert not result.passed
+    html = result._repr_html_()
+    assert 'data-exercise="nb00-demo"' in html and 'data-result="fail"' in html
+    assert "<code>42</code>" in html and "&lt;not HTML&gt;" in html
+    assert "it returned 41" in html and "ZeroDivisionError: division by zero" in html
+    assert "Not yet: 0 of 2 checks pass" in repr(result)
+
+
+def test_wrong_kind_fails_every_check_without_running_it() -> None:
+    result = run_checks(DEMO, 42)
+    assert [o.passed for o in result.outcomes] == [False, False]
+    assert "got a value of type int" in result.outcomes[0].detail
+
+
+def test_reader_exceptions_do_not_escape() -> None:
+    def broken() -> int:
+        raise KeyError("missing")
+
+    result = run_checks(DEMO, broken)
+    assert result.outcomes[0].detail == "KeyError: 'missing'"
+
+
+def test_all_checks_passing_is_a_pass() -> None:
+    ok = Exercise("nb00-ok", "t", "a function", (Check("returns 42", lambda f: None),), "h")
+    result = run_checks(ok, lambda: 42)
+    assert result.passed and 'data-result="pass"' in result._repr_html_()
+    assert "Hint" not in result._repr_html_()
+
+
+def test_unknown_exercise_id_names_the_known_ones() -> None:
+    from condis_edu.exercises import check
+
+    with pytest.raises(KeyError, match="no exercise 'nb99-nope'"):
+        check("nb99-nope", print)

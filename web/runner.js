@@ -1,0 +1,46 @@
+// condis-edu live cells: the page script (docs/js/condis-runner.js), loaded on every page.
+//
+// Nothing heavy happens at page load: Pyodide (worker), the editor and Mermaid are fetched on
+// demand. The runtime lives in module state, so it survives Material's instant navigation.
+import { adoptMermaidPres, installLazyMathJax, renderMermaidIn } from "./lazy.js";
+import { mountNotebook } from "./notebook.js";
+import { mountPlayground } from "./playground.js";
+import * as runtime from "./runtime.js";
+
+let page = null;
+
+function adoptStaticMermaid(doc) {
+  // Static outputs may hold <pre class="mermaid"> from the engine's _repr_html_: take them before
+  // Material does (it renders into a closed shadow root and drops the source).
+  for (const area of doc.querySelectorAll(".jp-OutputArea")) adoptMermaidPres(area);
+}
+
+function mount() {
+  try {
+    page?.unmount?.();
+  } catch (error) {
+    console.error(error);
+  }
+  page = null;
+  adoptStaticMermaid(document);
+  page = mountNotebook(document) || mountPlayground(document);
+  renderMermaidIn(document.querySelector(".md-content") || document.body);
+}
+
+// First load: runs at the end of <body>, before Material's document$ fires on DOMContentLoaded.
+adoptStaticMermaid(document);
+installLazyMathJax();
+
+if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => mount());
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", mount, { once: true });
+} else {
+  mount();
+}
+
+// For tests, benchmarks and the curious: read-only view of the runtime.
+window.condisLive = {
+  state: () => runtime.runtimeState(),
+  isolated: () => runtime.isolated(),
+};
