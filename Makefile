@@ -22,7 +22,7 @@ SRC := $(shell find src -name '*.py' -o -name 'py.typed') pyproject.toml README.
 TEST_WHEELS := build/pyodide-test-wheels/.downloaded
 
 .PHONY: help serve serve-plain site wheel js test lint test-cpython test-pyodide test-browser \
-        bench bench-site deps clean lock chromium
+        bench bench-pyodide bench-site deps clean lock chromium
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -90,7 +90,7 @@ lint: $(VENV)/.installed ## ruff + mypy (strict)
 
 test-cpython: $(VENV)/.installed ## tier 1: unit tests, doctests, examples, every notebook in CPython
 	@echo "== tier: CPython"
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/engine src/condis_edu tests/docs
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/engine src/condis_edu tests/docs tools/mkdocs_hooks.py
 
 NB_REF := build/notebook-outputs/.done
 $(NB_REF): $(wildcard docs/notebooks/*.py) $(SRC) $(VENV)/.installed
@@ -118,6 +118,9 @@ test-browser: site chromium ## tier 3: Playwright + Debian chromium against the 
 
 bench: $(VENV)/.installed ## the send-path benchmark (engine vs floor loop)
 	$(BIN)/python -m condis_edu.bench
+
+bench-pyodide: $(WHEEL) node_modules/.installed ## the send-path benchmark inside Pyodide under Node
+	node tests/pyodide/bench.mjs --wheel $(WHEEL) -- $(BENCH_ARGS)
 
 bench-site: site chromium ## page-load budgets measured in headless Chromium
 	CONDIS_CHROMIUM=$(CHROMIUM) $(BIN)/python tools/bench_site.py

@@ -30,6 +30,8 @@ def _is_notebook(page: Any) -> bool:
 
 def _diagram(match: re.Match[str]) -> str:
     source = html.unescape(match.group(1))
+    if source.startswith("\n"):  # an HTML parser drops one newline right after <pre>; so do we
+        source = source[1:]
     attr = html.escape(source, quote=True)
     return (
         f'<div class="condis-mermaid" data-mermaid-source="{attr}">'
@@ -113,7 +115,7 @@ def on_config(config: Any) -> Any:
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     if _is_notebook(page):
-        return rewrite_notebook_diagrams(output)
+        return prune_notebook_css(rewrite_notebook_diagrams(output))
     return output
 
 
@@ -126,3 +128,132 @@ def on_post_build(config: Any) -> None:
         target = site / "notebooks" / source.stem / f"{source.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(jupytext.read(source), target, fmt="ipynb")
+
+
+# ---------------------------------------------------------------- notebook page weight
+# mkdocs-jupyter inlines JupyterLab's whole stylesheet (~575 kB) into every notebook page. We keep a rule
+# only if some selector in it can match: every class it names occurs in the page or is one the live runner
+# adds (web/*.js). Custom properties on the wrapper are kept only when a kept rule uses them.
+RUNNER_CLASSES = frozenset(
+    {
+        "jp-Cell", "jp-Cell-inputWrapper", "jp-Cell-outputWrapper", "jp-CodeCell", "jp-InputArea",
+        "jp-OutputArea", "jp-OutputArea-output", "jp-OutputArea-child", "jp-RenderedHTML",
+        "jp-RenderedHTMLCommon", "jp-RenderedImage", "jp-RenderedLatex", "jp-RenderedMarkdown",
+        "jp-RenderedSVG", "jp-RenderedText",
+    }
+)  # fmt: skip
+_STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+_CLASS_ATTR = re.compile(r'class="([^"]*)"')
+_CLASS_IN_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def _css_blocks(css: str) -> list[tuple[str, str | None]]:
+    """Split CSS into top-level ``(prelude, body)`` pairs; statements like ``@charset`` have no body."""
+    blocks: list[tuple[str, str | None]] = []
+    i, n = 0, len(css)
+    while i < n:
+        brace, semi = css.find("{", i), css.find(";", i)
+        if brace < 0 and semi < 0:
+            break
+        if semi >= 0 and (brace < 0 or semi < brace) and css[i:semi].lstrip().startswith("@"):
+            blocks.append((css[i : semi + 1].strip(), None))
+            i = semi + 1
+            continue
+        depth, j = 1, brace + 1
+        while j < n and depth:
+            depth += {"{": 1, "}": -1}.get(css[j], 0)
+            j += 1
+        blocks.append((css[i:brace].strip(), css[brace + 1 : j - 1]))
+        i = j
+    return blocks
+
+
+def _selector_can_match(selector: str, classes: set[str]) -> bool:
+    return all(c in classes for c in _CLASS_IN_SELECTOR.findall(selector))
+
+
+def _prune_rules(css: str, classes: set[str]) -> list[tuple[str, str | None]]:
+    kept: list[tuple[str, str | None]] = []
+    for prelude, body in _css_blocks(css):
+        if body is None or prelude.startswith(("@font-face", "@keyframes", "@-webkit-keyframes", "@page")):
+            kept.append((prelude, body))
+        elif prelude.startswith(("@media", "@supports", "@layer", "@container")):
+            inner = _prune_rules(body, classes)
+            if inner:
+                kept.append((prelude, "".join(_render(b) for b in inner)))
+        elif any(_selector_can_match(s, classes) for s in prelude.split(",")):
+            kept.append((prelude, body))
+    return kept
+
+
+def _render(block: tuple[str, str | None]) -> str:
+    prelude, body = block
+    return prelude if body is None else f"{prelude}{{{body}}}"
+
+
+def _split_declarations(body: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(body):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == ";" and depth == 0:
+            out.append(body[start:k])
+            start = k + 1
+    out.append(body[start:])
+    return [d for d in out if d.strip()]
+
+
+def _prune_custom_properties(blocks: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Drop ``--x: ...`` definitions that nothing kept refers to (followed through other definitions)."""
+    definitions: dict[str, list[str]] = {}
+    used: set[str] = set()
+    for prelude, body in blocks:
+        for decl in _split_declarations(body or ""):
+            name, _, value = decl.partition(":")
+            name = name.strip()
+            if name.startswith("--"):
+                definitions.setdefault(name, []).append(value)
+            else:
+                used.update(_VAR_USE.findall(decl))
+        if body is None or prelude.startswith("@"):
+            used.update(_VAR_USE.findall(body or ""))
+    frontier = list(used)
+    while frontier:
+        for value in definitions.get(frontier.pop(), []):
+            for ref in _VAR_USE.findall(value):
+                if ref not in used:
+                    used.add(ref)
+                    frontier.append(ref)
+    result: list[tuple[str, str | None]] = []
+    for prelude, body in blocks:
+        if body is None or prelude.startswith("@"):
+            result.append((prelude, body))
+            continue
+        decls = [
+            d for d in _split_declarations(body) if not d.strip().startswith("--") or d.split(":")[0].strip() in used
+        ]
+        if decls:
+            result.append((prelude, ";".join(decls)))
+    return result
+
+
+def prune_notebook_css(output: str) -> str:
+    """Shrink the inlined JupyterLab stylesheets of a notebook page to what the page can use.
+
+    >>> page = ('<style>.jupyter-wrapper{--a:1;--b:var(--a);--c:2}.jupyter-wrapper .jp-Used{x:var(--b)}'
+    ...         '.jp-Unused{y:1}@media (x){.jp-Unused{z:1}.jp-Used{z:2}}</style><div class="jupyter-wrapper jp-Used">')
+    >>> prune_notebook_css(page).split("<div")[0]
+    '<style>.jupyter-wrapper{--a:1;--b:var(--a)}.jupyter-wrapper .jp-Used{x:var(--b)}@media (x){.jp-Used{z:2}}</style>'
+    """
+    classes = set(RUNNER_CLASSES)
+    for attr in _CLASS_ATTR.findall(output):
+        classes.update(attr.split())
+
+    def shrink(match: re.Match[str]) -> str:
+        css = match.group(2)
+        if "jp-" not in css and "jupyter-wrapper" not in css:
+            return match.group(0)
+        blocks = _prune_custom_properties(_prune_rules(css, classes))
+        return match.group(1) + "".join(_render(b) for b in blocks) + match.group(3)
+
+    return _STYLE.sub(shrink, output)

@@ -16,11 +16,13 @@ import argparse
 import contextlib
 import functools
 import http.server
+import io
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml site_url
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -34,6 +36,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         ".whl": "application/zip",
         ".zip": "application/zip",
     }
+
+    def send_head(self) -> BinaryIO | None:
+        # Material's instant navigation only follows links that the sitemap lists, compared with the port;
+        # the sitemap is built for http://127.0.0.1:8000/, so serve it rewritten to the host actually used.
+        if self.path.split("?")[0] == "/sitemap.xml" and (host := self.headers.get("Host")):
+            body = (Path(self.directory) / "sitemap.xml").read_bytes()
+            body = body.replace(SITE_URL.encode(), f"http://{host}/".encode())
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
 
     def end_headers(self) -> None:
         if self.isolate:

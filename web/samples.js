@@ -35,22 +35,6 @@ m.trace.sequence()
 `,
   },
   {
-    id: "step-budget",
-    title: "A step budget stops a runaway simulation",
-    code: `# Every Machine has a step budget: a simulation that never settles stops by itself
-# with StepBudgetExceeded instead of hanging the page. Try a budget that is too small.
-from condis_edu import Machine
-from condis_edu.samples import call_manager, client, loopback_miniport
-
-m = Machine(step_budget=2)
-for driver in (loopback_miniport, call_manager, client):
-    m.load_driver(driver)
-m.start_adapter("loopback_miniport")
-m.bind_all()
-print("settled in budget")
-`,
-  },
-  {
     id: "stop",
     title: "Stop a loop that never ends",
     code: `# This loop never ends. Press Stop (or Esc, then Stop): the cell ends within a second.

@@ -29,7 +29,7 @@ def make_case(mode: str, chain_length: int) -> tuple[Case, NET_BUFFER_LIST, Comp
     m.load_driver(call_manager)
     m.load_driver(client)
     nic = m.start_adapter("loopback_miniport")
-    settings = mp_data.data_of(nic.context)  # type: ignore[arg-type]
+    settings = mp_data.settings(nic)
     settings.complete, settings.echo = "inline", False
     m.bind_all()
     call = client.make_call(m, b"echo")

@@ -31,7 +31,7 @@ from typing import Final
 
 from condis_edu.adapter import OID_STATES, AdapterState
 from condis_edu.constants import NDIS_RECEIVE_FLAGS_RESOURCES
-from condis_edu.datapath import _chain_label, _check_drained_adapter_and_vcs, _up, state_of
+from condis_edu.datapath import _chain_label, _check_drained_adapter_and_vcs, _flags, _up, state_of
 from condis_edu.errors import CallerUnknownError, StructureTypeError
 from condis_edu.handlers import HANDLER_SPECS
 from condis_edu.handles import NDIS_HANDLE
@@ -93,6 +93,10 @@ def _path(lib: NdisLibrary, adapter: Adapter) -> AdapterPath:
     return path
 
 
+def _label(lib: NdisLibrary, head: object) -> str:
+    return _chain_label(head) if lib.trace.enabled else ""  # type: ignore[arg-type]
+
+
 def _caller(lib: NdisLibrary, ddi: str) -> Driver:
     if not lib.stack:
         raise CallerUnknownError(f"{ddi} must be called by a driver (from a handler, a work item or running_as)")
@@ -118,7 +122,7 @@ def NdisSendNetBufferLists(
     lib.ddi(
         caller.name,
         ddi,
-        (NdisBindingHandle, _chain_label(NetBufferLists) if lib.trace.enabled else "", SendFlags),
+        (NdisBindingHandle, _label(lib, NetBufferLists), _flags(SendFlags)),
         _send,
         lib,
         binding,
@@ -165,13 +169,15 @@ def _send(lib: NdisLibrary, binding: Binding, caller: Driver, head: NET_BUFFER_L
     adapter.outstanding_sends += n
     fn = adapter.miniport.chars.SendNetBufferListsHandler
     assert fn is not None
-    _up(lib, adapter.driver, SPEC_MP_SEND, fn, (adapter.context, head, port, flags), (adapter.handle,))
+    _up(lib, adapter.driver, SPEC_MP_SEND, fn, (adapter.context, head, port, flags),
+        (adapter.handle, _label(lib, head), _flags(flags)))
 
 
 def _deliver(lib: NdisLibrary, binding: Binding, head: NET_BUFFER_LIST) -> None:
     fn = binding.protocol.chars.SendNetBufferListsCompleteHandler
     assert fn is not None
-    _up(lib, binding.driver, SPEC_PT_SEND_COMPLETE, fn, (binding.context, head, 0), (binding.handle,))
+    _up(lib, binding.driver, SPEC_PT_SEND_COMPLETE, fn, (binding.context, head, 0),
+        (binding.handle, _label(lib, head), _flags(0)))
 
 
 def NdisMSendNetBufferListsComplete(
@@ -188,7 +194,7 @@ def NdisMSendNetBufferListsComplete(
     lib.ddi(
         caller.name,
         ddi,
-        (MiniportAdapterHandle, _chain_label(NetBufferLists) if lib.trace.enabled else ""),
+        (MiniportAdapterHandle, _label(lib, NetBufferLists), _flags(SendCompleteFlags)),
         _complete,
         lib,
         adapter,
@@ -264,9 +270,9 @@ def NdisMIndicateReceiveNetBufferLists(
         ddi,
         (
             MiniportAdapterHandle,
-            _chain_label(NetBufferLists) if lib.trace.enabled else "",
-            NumberOfNetBufferLists,
-            ReceiveFlags,
+            _label(lib, NetBufferLists),
+            str(NumberOfNetBufferLists),
+            _flags(ReceiveFlags),
         ),
         _indicate,
         lib,
@@ -322,7 +328,7 @@ def _indicate(
                 SPEC_PT_RECEIVE,
                 fn,
                 (binding.context, head, port, n, call_flags),
-                (binding.handle,),
+                (binding.handle, _label(lib, head), str(n), _flags(call_flags)),
             )
             return
         lent = []
@@ -337,7 +343,7 @@ def _indicate(
                 SPEC_PT_RECEIVE,
                 fn,
                 (binding.context, head, port, n, call_flags),
-                (binding.handle,),
+                (binding.handle, _label(lib, head), str(n), _flags(call_flags)),
             )
         finally:
             for i, y in enumerate(lent):

@@ -29,7 +29,14 @@ from condis_edu.errors import WrongHandleError
 from condis_edu.handles import NDIS_HANDLE
 from condis_edu.library import NdisLibrary, library_of
 from condis_edu.objects import Adapter, MiniportDriver, ProtocolDriver
-from condis_edu.pnp import BOUND_STATES, halt_adapter_now, initialize_adapter, pause_adapter, unbind
+from condis_edu.pnp import (
+    BOUND_STATES,
+    halt_adapter_now,
+    initialize_adapter,
+    pause_adapter,
+    restart_adapter,
+    unbind,
+)
 from condis_edu.status import (
     NDIS_STATUS_FAILURE,
     NDIS_STATUS_INVALID_PARAMETER,
@@ -48,6 +55,9 @@ __all__ = [
     "NdisIMInitializeDeviceInstanceEx",
     "im_handler_problems",
     "is_intermediate",
+    "pause_stack_above",
+    "restart_stack_above",
+    "stacked_above",
 ]
 
 IM_REQUIRED: Final = (
@@ -256,3 +266,54 @@ def _teardown(lib: NdisLibrary, adapter: Adapter, round_: int) -> None:
         lib.schedule(f"NDIS waits for {adapter.name} to pause", lambda: _teardown(lib, adapter, round_ + 1))
         return
     halt_adapter_now(lib, adapter, NdisHaltDeviceInstanceDeInitialized)
+
+
+# --------------------------------------------------------------------------------------------
+# Stack pause: the virtual miniports above an adapter pause first and restart last
+# --------------------------------------------------------------------------------------------
+
+
+def stacked_above(lib: NdisLibrary, adapter: Adapter) -> list[Adapter]:
+    """Virtual miniports of intermediate drivers bound (by their protocol edge) to *adapter*."""
+    protocols = {id(b.protocol) for b in adapter.bindings}
+    return [
+        a
+        for a in lib.adapters
+        if a is not adapter and a.miniport.im_protocol is not None and id(a.miniport.im_protocol) in protocols
+    ]
+
+
+def pause_stack_above(lib: NdisLibrary, adapter: Adapter) -> list[Adapter]:
+    """Pause, top-down, every running virtual miniport stacked above *adapter* (seed 004).
+
+    NDIS pauses a driver stack from the top: the IM's virtual miniport stops taking sends
+    and waits for its own sends below before the adapter under it pauses. Returns the
+    adapters paused here, so ``restart_stack_above`` can restart exactly those.
+    """
+    paused: list[Adapter] = []
+    for upper in stacked_above(lib, adapter):
+        paused += pause_stack_above(lib, upper)
+        if upper.state is AdapterState.RUNNING:
+            lib.trace.note(f"NDIS pauses {upper.name}, stacked above {adapter.name}")
+            pause_adapter(lib, upper)
+            paused.append(upper)
+    if any(a.state is not AdapterState.PAUSED for a in paused):
+        lib.scheduler.run_until_idle()  # the virtual miniports finish their pause first
+    return paused
+
+
+def restart_stack_above(lib: NdisLibrary, adapter: Adapter, paused: list[Adapter]) -> None:
+    """Once *adapter* runs again, restart (bottom-up) the virtual miniports paused above it."""
+
+    def check() -> None:
+        if adapter.state is AdapterState.RESTARTING:
+            lib.schedule(f"NDIS waits for {adapter.name} to restart", check, delay=1)
+            return
+        if adapter.state is not AdapterState.RUNNING:
+            return
+        for upper in reversed(paused):
+            if upper in lib.adapters and upper.state is AdapterState.PAUSED:
+                lib.trace.note(f"NDIS restarts {upper.name}, stacked above {adapter.name}")
+                restart_adapter(lib, upper)
+
+    lib.schedule(f"NDIS restarts what it paused above {adapter.name}", check)

@@ -63,6 +63,7 @@ class Machine:
     ) -> None:
         self._lib = NdisLibrary(verifier=verifier, trace=trace, step_budget=step_budget, ndis_version=ndis_version)
         self._adapter_counts: dict[str, int] = {}
+        self._stack_paused: dict[str, list[Adapter]] = {}
 
     # ------------------------------------------------------------------ inspection
     @property
@@ -245,6 +246,9 @@ class Machine:
         if target.state is not AdapterState.RUNNING:
             raise HarnessError(f"{target.name} is {target.state.name}; only a RUNNING adapter can be paused")
         self._lib.trace.note(f"pause adapter {target.name}")
+        from condis_edu.intermediate import pause_stack_above
+
+        self._stack_paused[target.name] = pause_stack_above(self._lib, target)  # IM virtual miniports first
         pause_adapter(self._lib, target)
         if run:
             self.run_until_idle()
@@ -257,6 +261,11 @@ class Machine:
             raise HarnessError(f"{target.name} is {target.state.name}; only a PAUSED adapter can be restarted")
         self._lib.trace.note(f"restart adapter {target.name}")
         restart_adapter(self._lib, target)
+        above = self._stack_paused.pop(target.name, [])
+        if above:
+            from condis_edu.intermediate import restart_stack_above
+
+            restart_stack_above(self._lib, target, above)  # then the virtual miniports above it
         if run:
             self.run_until_idle()
 

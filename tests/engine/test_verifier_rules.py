@@ -702,7 +702,7 @@ def dp_machine(mode: str, complete: str = "inline") -> tuple[Machine, Any, Any]:
     from condis_edu.samples.loopback_miniport import datapath as mp_data
 
     m, nic = loopback_machine(verifier=mode)
-    mp_data.data_of(nic.context).complete = complete
+    mp_data.settings(nic).complete = complete
     return m, nic, call_up(m)
 
 
@@ -769,7 +769,7 @@ def pended_oid(m: Machine, nic: Any, call: Any) -> Any:
     from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest
     from condis_edu.samples.loopback_miniport import datapath as mp_data
 
-    mp_data.data_of(nic.context).pend_oids = True
+    mp_data.settings(nic).pend_oids = True
     request = oid_request(OID_GEN_CO_LINK_SPEED)
     with m.running_as("client"):
         assert NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request) == NDIS_STATUS_PENDING

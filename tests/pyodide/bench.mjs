@@ -11,7 +11,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const dd = args.indexOf("--");
-const extra = dd >= 0 ? args.slice(dd + 1) : ["--json"];
+const extra = dd >= 0 && args.length > dd + 1 ? args.slice(dd + 1) : [];
 
 const wheel = resolve(ROOT, opt("--wheel") ?? "dist/condis_edu-0.1.0-py3-none-any.whl");
 if (!existsSync(wheel)) { console.error(`error: wheel not found: ${wheel} (run make wheel)`); process.exit(2); }

@@ -86,6 +86,15 @@ def data_of(adapter: Adapter) -> AdapterData:
     return adapter.data
 
 
+def settings(adapter: object) -> AdapterData:
+    """The data-path settings of a loopback adapter, from the harness's adapter record
+    (``machine.start_adapter(...)``) or from the miniport's own context."""
+    context = getattr(adapter, "context", adapter)
+    if not isinstance(context, Adapter):
+        raise TypeError(f"{adapter!r} is not a loopback adapter")
+    return data_of(context)
+
+
 # ------------------------------------------------------------------------------------ send
 def MPCoSendNetBufferLists(MiniportVcContext: LoopbackVc, NetBufferLists: NET_BUFFER_LIST, SendFlags: int) -> None:
     """Transmit: complete now (inline), or queue for the transmit work item (deferred)."""

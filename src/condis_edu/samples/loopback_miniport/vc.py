@@ -67,7 +67,9 @@ def _activate_done(WorkItemContext: tuple[LoopbackVc, CO_CALL_PARAMETERS], NdisI
 
 
 def MPCoDeactivateVc(MiniportVcContext: LoopbackVc) -> int:
-    """Stop the VC from a work item, as a NIC would: queued sends are aborted there."""
+    """Stop receiving on the VC now (no indication after this, R2.29); abort its queued
+    sends and finish from a work item, as a NIC would."""
+    MiniportVcContext.active = False
     work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
     NdisQueueIoWorkItem(work, _deactivate_done, MiniportVcContext)
     return NDIS_STATUS_PENDING
