@@ -326,8 +326,12 @@ class Trace:
 
 
 def _mermaid_text(text: str) -> str:
-    # ';' ends a Mermaid statement and '#...;' is an entity: keep messages free of both.
-    return text.replace(";", ",")
+    """Make ``text`` safe as a Mermaid message: ';' ends a statement and '#' starts a comment.
+
+    >>> _mermaid_text("NdisCoCreateVc(binding#2, af#1); x")
+    'NdisCoCreateVc(binding#35;2, af#35;1), x'
+    """
+    return text.replace(";", ",").replace("#", "#35;")
 
 
 class MermaidDiagram:

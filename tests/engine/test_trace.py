@@ -111,8 +111,8 @@ def test_hide_leaves_out_bookkeeping() -> None:
 
 def test_states_and_findings_in_mermaid() -> None:
     m = notebook_cell()
-    assert "Note over NDIS: vc#1 INACTIVE -> ACTIVATING" in m.trace.to_mermaid(states=True)
-    assert "Note over NDIS: vc#1" not in m.trace.to_mermaid()
+    assert "Note over NDIS: vc#35;1 INACTIVE -> ACTIVATING" in m.trace.to_mermaid(states=True)
+    assert "Note over NDIS: vc#35;1" not in m.trace.to_mermaid()
 
 
 def test_trace_off_records_nothing_and_behaves_the_same() -> None:
