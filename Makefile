@@ -81,8 +81,13 @@ serve-plain: site ## same, without COOP/COEP (like plain static hosting)
 	$(BIN)/python tools/serve.py --port $(PORT) --plain
 
 # ---------------------------------------------------------------- tests
-test: lint test-cpython test-pyodide test-browser ## every tier: lint, CPython, Pyodide (Node), browser (Chromium)
-	@echo "make test: all tiers passed"
+TIERS := lint test-cpython test-pyodide test-browser
+test: ## every tier: lint, CPython, Pyodide (Node), browser (Chromium); all run, failures listed at the end
+	@failed=""; start=$$(date +%s); \
+	for tier in $(TIERS); do $(MAKE) --no-print-directory $$tier || failed="$$failed $$tier"; done; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi; \
+	echo "make test: all tiers passed"
 
 lint: $(VENV)/.installed ## ruff + mypy (strict)
 	$(BIN)/ruff check src tests examples tools

@@ -67,10 +67,16 @@ from condis_edu.status import (
 from condis_edu.vc import VcState
 
 __all__ = [
+    "DataPathState",
     "NdisCoSendNetBufferLists",
     "NdisMCoIndicateReceiveNetBufferLists",
     "NdisMCoSendNetBufferListsComplete",
     "NdisReturnNetBufferLists",
+    "VcPath",
+    "drain_then",
+    "forget_path",
+    "outstanding",
+    "path_of",
     "state_of",
     "when_drained",
 ]
@@ -212,30 +218,24 @@ class VcPath:
         return self.vc.client_context if self.vc.af is not None else self.vc.cm_context
 
 
-_PATHS: dict[object, VcPath] = {}
-"""Live VC handle -> its VcPath: the data path's one-lookup route from a handle to everything
-it needs. Entries are added on first use (after the handle was fully checked) and removed by
-``forget_path`` when the VC is deleted or its machine drops it, so a stale handle always takes
-the checked route and gets its StaleHandleError. Keys are compared by identity; nothing
-iterates this dict, so it cannot make a run depend on object addresses."""
-
-
 def path_of(lib: NdisLibrary, vc: Vc) -> VcPath:
-    """The cached VcPath of *vc* (built on first use)."""
-    path = vc.data.get("path")
-    if path is None:
+    """The VcPath of *vc*, built on first use and cached on its live handle (``_fast``).
+
+    The cache lives in the handle's ``_fast`` slot: the data path's one-load route from a
+    handle to everything it needs. ``HandleTable.kill`` clears it when the VC dies, so a
+    stale handle always takes the checked route and gets its StaleHandleError.
+    """
+    path = getattr(vc.handle, "_fast", None)
+    if not isinstance(path, VcPath) or path.vc is not vc:
         path = VcPath(lib, vc)
-        vc.data["path"] = path
-    assert isinstance(path, VcPath)
-    if vc.handle.alive:
-        _PATHS[vc.handle] = path
+        if vc.handle.alive:
+            setattr(vc.handle, "_fast", path)  # noqa: B010
     return path
 
 
 def forget_path(vc: Vc) -> None:
-    """Drop the cached route of a VC whose handle is dying (NdisCoDeleteVc, adapter halt)."""
-    _PATHS.pop(vc.handle, None)
-    vc.data.pop("path", None)
+    """Drop the cached route of *vc* (its handle is dying, or its handlers changed)."""
+    setattr(vc.handle, "_fast", None)  # noqa: B010
 
 
 def _vc_of(handle: object, ddi: str) -> tuple[NdisLibrary, Vc]:
@@ -343,7 +343,10 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         Running, NDIS completes every NBL itself with VC_NOT_ACTIVATED or PAUSED (Q2, Q3).
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscosendnetbufferlists
     """
-    path = _PATHS.get(NdisVcHandle)
+    try:
+        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
+    except AttributeError:
+        path = None
     if path is None:
         lib, vc = _vc_of(NdisVcHandle, "NdisCoSendNetBufferLists")
         path = path_of(lib, vc)
@@ -570,7 +573,10 @@ def NdisMCoSendNetBufferListsComplete(
         (R3.11); NDIS hands each call's chain to the protocol as one completion (Q15).
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcosendnetbufferlistscomplete
     """
-    path = _PATHS.get(NdisVcHandle)
+    try:
+        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
+    except AttributeError:
+        path = None
     if path is None:
         lib, vc = _vc_of(NdisVcHandle, "NdisMCoSendNetBufferListsComplete")
         path = path_of(lib, vc)

@@ -32,13 +32,16 @@ class NDIS_HANDLE:
     for humans reading traces and tests.
     """
 
-    __slots__ = ("_death", "_owner", "_target", "kind", "label", "number")
+    __slots__ = ("_death", "_fast", "_owner", "_target", "kind", "label", "number")
 
     kind: str
     number: int
     label: str
+    _fast: object
     # _owner, _target and _death are slots too; library code reaches them through
-    # owner_of(), target_of(), death_of() and retarget() below.
+    # owner_of(), target_of(), death_of() and retarget() below. _fast is the data path's
+    # cached route for a live VC handle (condis_edu.datapath); it is cleared when the
+    # handle dies, so a stale handle always takes the checked route.
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise TypeError("NDIS_HANDLE values are minted by NDIS; drivers receive them from DDIs")
@@ -52,6 +55,7 @@ class NDIS_HANDLE:
         setattr(self, "_owner", owner)  # noqa: B010
         setattr(self, "_target", target)  # noqa: B010
         setattr(self, "_death", None)  # noqa: B010
+        setattr(self, "_fast", None)  # noqa: B010
         return self
 
     @property
@@ -105,6 +109,7 @@ class HandleTable:
     def kill(handle: NDIS_HANDLE, reason: str) -> None:
         """Mark *handle* stale; later use raises ``StaleHandleError`` with *reason*."""
         setattr(handle, "_death", reason)  # noqa: B010
+        setattr(handle, "_fast", None)  # noqa: B010
 
     @staticmethod
     def target(handle: NDIS_HANDLE) -> object:

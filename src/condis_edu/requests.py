@@ -68,6 +68,7 @@ __all__ = [
     "NdisMCoIndicateStatusEx",
     "NdisMCoOidRequestComplete",
     "NdisMResetComplete",
+    "cancel_oid",
     "reset_adapter",
 ]
 

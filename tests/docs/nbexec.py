@@ -21,6 +21,9 @@ from typing import Any
 
 Output = tuple[str, str, str]
 PREFERRED = ("text/html", "text/markdown", "text/plain")
+# A code cell whose first line is this comment shows measurements (a live benchmark): its outputs must have
+# the same kinds and mime types everywhere, but their text may differ. Every other cell must match exactly.
+STRUCTURE_ONLY = "# parity: structure"
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,22 @@ def merge_streams(outputs: list[Output]) -> list[Output]:
         else:
             merged.append(out)
     return merged
+
+
+def parity_modes(path: Path) -> list[str]:
+    """``"exact"`` or ``"structure"`` for each code cell of ``path`` (see :data:`STRUCTURE_ONLY`)."""
+    return [
+        "structure" if c.source.lstrip().startswith(STRUCTURE_ONLY) else "exact"
+        for c in parse_percent(path.read_text())
+        if c.kind == "code"
+    ]
+
+
+def comparable(outputs: list[Output], mode: str) -> list[Output] | list[tuple[str, str]]:
+    """What must be equal between two runs of a cell under ``mode``."""
+    if mode == "structure":
+        return [(kind, mime) for kind, mime, _ in outputs]
+    return outputs
 
 
 def run_notebook(path: Path) -> list[list[Output]]:

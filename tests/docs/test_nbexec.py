@@ -66,3 +66,13 @@ def test_kernel_signatures_reject_errors() -> None:
 def test_dump_load_round_trip() -> None:
     sigs = [[("stream", "stdout", "é\n")], []]
     assert nbexec.load(nbexec.dump(sigs)) == sigs
+
+
+def test_structure_only_cells_compare_kinds_not_text(tmp_path: Path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nprint(1)\n\n# %%\n# parity: structure\nprint(2)\n")
+    assert nbexec.parity_modes(nb) == ["exact", "structure"]
+    a, b = [("stream", "stdout", "0.31\n")], [("stream", "stdout", "0.29\n")]
+    assert nbexec.comparable(a, "structure") == nbexec.comparable(b, "structure")
+    assert nbexec.comparable(a, "exact") != nbexec.comparable(b, "exact")
+    assert nbexec.comparable(a, "structure") != nbexec.comparable([("result", "text/html", "x")], "structure")

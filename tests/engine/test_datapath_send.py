@@ -326,7 +326,7 @@ def test_crash_in_a_handler_halts_the_machine() -> None:
         raise ZeroDivisionError("oops")
 
     topo.miniport.co.CoSendNetBufferListsHandler = bad_send  # type: ignore[union-attr]
-    topo.vc.data.clear()
+    dp.forget_path(topo.vc)
     from condis_edu.errors import DriverCrashed, SimulationHalted
 
     with pytest.raises(DriverCrashed):

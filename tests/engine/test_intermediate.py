@@ -52,7 +52,7 @@ def test_handler_rules_as_a_pure_function() -> None:
 
 
 def test_virtual_miniport_gets_its_device_context() -> None:
-    m, nic = stack()
+    m, _ = stack()
     lane = m.adapter("lane0")
     assert lane.state.name == "RUNNING" and lane.general is not None
     assert isinstance(lane_im.virtual_adapter(m).lower, ClBinding)  # IMDeviceInstanceContext (R5.07)

@@ -874,7 +874,9 @@ def r3_24(mode: str) -> Machine:
         NdisReturnNetBufferLists(bctx.NdisBindingHandle, nbls, 0)  # as if it owned them
 
     binding.protocol.co.CoReceiveNetBufferListsHandler = keeps_lent
-    vc_of(m, call).data.clear()
+    from condis_edu.datapath import forget_path
+
+    forget_path(vc_of(m, call))  # the handlers changed after the data path cached them
     indicate(m, call.NdisVcHandle, miniport_chain(m, nic, call, 1), 1, NDIS_RECEIVE_FLAGS_RESOURCES)
     return m
 

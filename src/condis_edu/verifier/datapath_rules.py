@@ -176,6 +176,9 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "ddi:nc-ndis-miniport_co_oid_request.md",
         not_checked="any final status is passed through to the protocol (Q20)",
     ),
+    _r("R4.09", "A miniport fails a set request with out-of-range values with NDIS_STATUS_INVALID_DATA.",
+       "MiniportCoOidRequest", "ddi:nc-ndis-miniport_co_oid_request.md",
+       not_checked="NDIS does not look at OID payloads, so it cannot tell a bad value from a good one"),
     _r(
         "R4.10",
         "NdisMCoOidRequestComplete answers a request the miniport pended, with a final status.",
@@ -195,6 +198,9 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "net:querying-a-connection-oriented-miniport-driver.md",
         not_checked="the sample miniport answers them; a learner's miniport is tested by exercise, not by NDIS",
     ),
+    _r("R4.14", "Statistics OIDs answer per VC when a VC handle is given, adapter-wide otherwise.",
+       "MiniportCoOidRequest", "net:querying-a-connection-oriented-miniport-driver.md",
+       not_checked="only the miniport knows its counters; the sample answers both ways"),
     _r(
         "R4.17",
         "The miniport indicates status only between NdisMSetMiniportAttributes and the end of "
@@ -214,12 +220,18 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "NdisMCoIndicateStatusEx",
         "net:reset.md",
     ),
+    _r("R4.22", "Protocols neither send nor issue OID requests while a reset runs.",
+       "NdisCoSendNetBufferLists NdisCoOidRequest", "net:reset.md",
+       not_checked="NDIS refuses them instead (sends complete, OIDs return, with NDIS_STATUS_RESET_IN_PROGRESS)"),
     _r(
         "R4.23",
         "MiniportResetEx returns SUCCESS, PENDING, RESET_IN_PROGRESS, SOFT_ERRORS or HARD_ERRORS.",
         "MiniportResetEx NdisMResetComplete",
         "ddi:nc-ndis-miniport_reset.md",
     ),
+    _r("R4.25", "A deserialized miniport completes the sends it had queued when a reset starts.",
+       "MiniportResetEx", "net:hardware-reset.md",
+       not_checked="any final status is accepted (Q5); that every send comes back is R4.26"),
     _r(
         "R4.26",
         "From NDIS 6.30 every pending send is completed before the reset completes.",
@@ -242,6 +254,13 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         not_checked="the simulation has no wall clock",
     ),
     # ------------------------------------------------------------------ 5. IM, pause
+    _r("R4.30", "An intermediate driver holds sends and upward indications between RESET_START and RESET_END.",
+       "ProtocolCoStatusEx", "net:intermediate-driver-reset-operations.md",
+       not_checked="NDIS refuses the IM's sends during the reset anyway; holding upward indications is invisible"),
+    _r("R5.01", "An IM's DriverEntry registers its miniport (intermediate), its protocol, then associates them.",
+       "NdisMRegisterMiniportDriver NdisRegisterProtocolDriver NdisIMAssociateMiniport",
+       "net:intermediate-driver-driverentry-function.md",
+       not_checked="each call is checked on its own (R1.15, R5.02, R5.06); their order is not"),
     _r(
         "R5.02",
         "An intermediate driver's virtual miniport supplies the required handlers and leaves "
@@ -255,6 +274,26 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "NdisIMInitializeDeviceInstanceEx",
         "ddi:nf-ndis-ndisiminitializedeviceinstanceex.md",
     ),
+    _r("R5.03", "An IM's unload routine deregisters both its miniport and its protocol registration.",
+       "MiniportDriverUnload", "net:unloading-an-intermediate-driver.md",
+       not_checked="the control path's R1.06 covers undoing registrations"),
+    _r("R5.04", "An IM's virtual miniport is connectionless; CoNDIS lives only on its protocol edge.",
+       "NdisSetOptionalHandlers", "net:intermediate-driver-design-concepts.md",
+       not_checked="a virtual miniport that registered Co handlers is not refused yet"),
+    _r("R5.09", "Before MiniportInitializeEx an IM undoes with NdisIMCancelInitializeDeviceInstance, after it with "
+       "NdisIMDeInitializeDeviceInstance.", "NdisIMCancelInitializeDeviceInstance NdisIMDeInitializeDeviceInstance",
+       "ddi:nf-ndis-ndisimcancelinitializedeviceinstance.md",
+       not_checked="both DDIs answer with their documented statuses; using the wrong one is not flagged"),
+    _r("R5.11", "After NdisCloseAdapterEx an IM fails the sends aimed at that binding.", "MiniportSendNetBufferLists",
+       "net:intermediate-driver-unbinding-operations.md",
+       not_checked="NDIS refuses sends on a closed binding with a usage error, whatever the IM does"),
+    _r("R5.12", "Every NDIS 6 IM implements pause and restart on both edges.", "NdisMRegisterMiniportDriver",
+       "net:registering-an-intermediate-driver-as-a-miniport-driver.md",
+       not_checked="the miniport edge is checked by R5.02 (Pause and Restart are required); the protocol edge by "
+       "the control path's binding rules"),
+    _r("R5.15", "Sends and receives happen only while the adapter is Running or Pausing.",
+       "NdisCoSendNetBufferLists NdisMCoIndicateReceiveNetBufferLists", "net:miniport-adapter-states-and-operations.md",
+       not_checked="sends are completed by NDIS with NDIS_STATUS_PAUSED (Q2); receives are R5.20"),
     _r(
         "R5.19",
         "A pause completes only after every send is completed and every indicated receive returned.",

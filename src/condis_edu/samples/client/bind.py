@@ -55,8 +55,11 @@ def ClUnbindAdapterEx(UnbindContext: NDIS_HANDLE, ProtocolBindingContext: ClBind
 
 
 def close_binding(binding: ClBinding) -> int:
-    """The last step of an unbind."""
+    """The last step of an unbind: free our NBL pool (every NBL is back by now), close."""
+    from condis_edu.samples.client.data import free_binding_pool
+
     assert binding.NdisBindingHandle is not None
+    free_binding_pool(binding)
     Status = NdisCloseAdapterEx(binding.NdisBindingHandle)
     binding.globals.bindings.remove(binding)
     return Status

@@ -26,11 +26,13 @@ def ClCreateVc(ProtocolAfContext: ClAf, NdisVcHandle: NDIS_HANDLE) -> tuple[int,
 def ClDeleteVc(ProtocolVcContext: ClVc) -> int:
     """The call manager deleted the VC of an incoming call."""
     from condis_edu.samples.client.af import continue_teardown
+    from condis_edu.samples.client.data import free_call_nbls
 
     vc = ProtocolVcContext
     if vc in vc.af.vcs:
         vc.af.vcs.remove(vc)
     vc.NdisVcHandle = None
+    free_call_nbls(vc)
     continue_teardown(vc.af)
     return NDIS_STATUS_SUCCESS
 
@@ -50,10 +52,12 @@ def ClMakeCallComplete(
 
 def _delete_own_vc(vc: ClVc) -> None:
     from condis_edu.samples.client.af import continue_teardown
+    from condis_edu.samples.client.data import free_call_nbls
 
     if vc.NdisVcHandle is not None:
         NdisCoDeleteVc(vc.NdisVcHandle)
         vc.NdisVcHandle = None
+    free_call_nbls(vc)
     if vc in vc.af.vcs:
         vc.af.vcs.remove(vc)
     continue_teardown(vc.af)
