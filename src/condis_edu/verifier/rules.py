@@ -61,7 +61,9 @@ class Rule:
 FAMILIES: Final = {
     "registration": "Registration",
     "virtual-connections": "Virtual connections and calls",
-    "adapter-states": "Adapter states",
+    "data-path": "Data path: sends, receives and NBL ownership",
+    "oids-status-reset": "OID requests, status indications and reset",
+    "adapter-states": "Adapter states, pause and restart",
     "completions": "Completions and obligations",
 }
 """Family slug -> page title (one generated page per family)."""
@@ -77,6 +79,10 @@ def _family(rule_id: str) -> str:
         return "registration"
     if rule_id.startswith("R2."):
         return "virtual-connections"
+    if rule_id.startswith("R3."):
+        return "data-path"
+    if rule_id.startswith("R4."):
+        return "oids-status-reset"
     if rule_id.startswith(("R5.", "R6.")):
         return "adapter-states"
     return "completions"
