@@ -144,6 +144,17 @@ NdisMedium1394: Final = 13
 NdisMediumInfiniBand: Final = 14
 NdisMediumLoopback: Final = 17
 
+MEDIUM_NAMES: Final = {
+    NdisMedium802_3: "NdisMedium802_3",
+    NdisMediumWan: "NdisMediumWan",
+    NdisMediumAtm: "NdisMediumAtm",
+    NdisMediumCoWan: "NdisMediumCoWan",
+    NdisMedium1394: "NdisMedium1394",
+    NdisMediumInfiniBand: "NdisMediumInfiniBand",
+    NdisMediumLoopback: "NdisMediumLoopback",
+}
+"""NDIS_MEDIUM value -> its ndis.h name, for messages."""
+
 CONNECTION_ORIENTED_MEDIA: Final = frozenset({NdisMediumAtm, NdisMediumCoWan, NdisMedium1394, NdisMediumInfiniBand})
 """Media for which an adapter can only work as a CoNDIS adapter (our modelling choice)."""
 

@@ -99,7 +99,8 @@ def _post_initialize_checks(lib: NdisLibrary, adapter: Adapter) -> None:
             rule,
             driver,
             "MiniportInitializeEx",
-            f"connection-oriented medium {media} but no NDIS_MINIPORT_CO_CHARACTERISTICS registered",
+            f"connection-oriented medium {c.MEDIUM_NAMES.get(media, media)} but no NDIS_MINIPORT_CO_CHARACTERISTICS"
+            " registered",
         )
     if miniport.is_mcm and not adapter.af_registrations:
         lib.report("R1.38", driver, "MiniportInitializeEx", "an MCM returned without registering its address family")
