@@ -1,6 +1,6 @@
 """The trace: every call across the NDIS boundary and every state change, in order.
 
-Events are frozen, slotted records. ``CALL`` is a driver calling a DDI, ``UPCALL`` is NDIS
+Events are immutable records (named tuples). ``CALL`` is a driver calling a DDI, ``UPCALL`` is NDIS
 calling a driver's handler, ``RETURN`` closes either of them, ``STATE`` is a state change
 of an NDIS object, ``FINDING`` is a verifier finding and ``NOTE`` a harness action.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import html
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from condis_edu.handles import NDIS_HANDLE
 from condis_edu.status import short_status, status_name
@@ -41,9 +41,17 @@ WORK_ITEM_DDIS = ("NdisAllocateIoWorkItem", "NdisQueueIoWorkItem", "NdisFreeIoWo
 """Pass as ``hide=`` to leave work-item bookkeeping out of a rendering."""
 
 
-@dataclass(frozen=True, slots=True)
-class TraceEvent:
-    """One line of the trace."""
+_NO_RESULT: object = object()
+
+
+class TraceEvent(NamedTuple):
+    """One line of the trace: an immutable record.
+
+    Arguments and results are kept as the objects that crossed the boundary (handles, statuses,
+    strings) and turned into text only when the trace is rendered, so recording stays cheap. Every
+    kept value renders the same later as it would have at once: a handle's label never changes, and
+    anything else is a number, a string or shown by its type name.
+    """
 
     seq: int
     time: int
@@ -52,17 +60,43 @@ class TraceEvent:
     source: str
     target: str
     name: str
-    args: str = ""
-    short_args: str = ""
-    result: str = ""
-    short_result: str = ""
+    raw_args: tuple[object, ...] = ()
+    raw_result: object = _NO_RESULT
     call_seq: int = 0
+
+    @property
+    def args(self) -> str:
+        """Arguments as text: ``binding#1, af#1``."""
+        return ", ".join(describe(a) for a in self.raw_args)
+
+    @property
+    def short_args(self) -> str:
+        """Arguments with statuses shortened (``SUCCESS`` for ``NDIS_STATUS_SUCCESS``)."""
+        return ", ".join(describe(a, short=True) for a in self.raw_args)
+
+    @property
+    def result(self) -> str:
+        """A RETURN event's result as text ("" when there is none)."""
+        return _describe_result(self.raw_result, short=False)
+
+    @property
+    def short_result(self) -> str:
+        """A RETURN event's result with statuses shortened."""
+        return _describe_result(self.raw_result, short=True)
 
     def message(self, short: bool = False) -> str:
         """The message part: ``NdisCoCreateVc(binding#1, af#1)`` (short: statuses without prefix)."""
         if self.kind in (EventKind.CALL, EventKind.UPCALL):
             return f"{self.name}({self.short_args if short else self.args})"
         return self.name
+
+
+def _describe_result(result: object, short: bool) -> str:
+    if result is _NO_RESULT or result is None:
+        return ""
+    if isinstance(result, tuple):
+        return " ".join(describe(r, short=short) for r in result)
+    return describe(result, short=short)
 
 
 def describe(value: object, short: bool = False) -> str:
@@ -106,25 +140,25 @@ class Trace:
         now = getattr(self.clock, "now", 0)
         return now if isinstance(now, int) else 0
 
-    def _add(self, kind: EventKind, source: str, target: str, name: str, **kw: object) -> int:
+    def _add(
+        self,
+        kind: EventKind,
+        source: str,
+        target: str,
+        name: str,
+        args: tuple[object, ...] = (),
+        result: object = _NO_RESULT,
+        call_seq: int = 0,
+    ) -> int:
         seq = len(self.events) + 1
-        self.events.append(
-            TraceEvent(seq, self._now(), self.depth, kind, source, target, name, **kw)  # type: ignore[arg-type]
-        )
+        self.events.append(TraceEvent(seq, self._now(), self.depth, kind, source, target, name, args, result, call_seq))
         return seq
 
     def call(self, driver: str, ddi: str, args: Sequence[object] = ()) -> int:
         """A driver calls a DDI. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        seq = self._add(
-            EventKind.CALL,
-            driver,
-            NDIS,
-            ddi,
-            args=", ".join(describe(a) for a in args),
-            short_args=", ".join(describe(a, short=True) for a in args),
-        )
+        seq = self._add(EventKind.CALL, driver, NDIS, ddi, tuple(args))
         self.depth += 1
         return seq
 
@@ -132,14 +166,7 @@ class Trace:
         """NDIS calls a driver's handler. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        seq = self._add(
-            EventKind.UPCALL,
-            NDIS,
-            driver,
-            role,
-            args=", ".join(describe(a) for a in args),
-            short_args=", ".join(describe(a, short=True) for a in args),
-        )
+        seq = self._add(EventKind.UPCALL, NDIS, driver, role, tuple(args))
         self.depth += 1
         return seq
 
@@ -149,22 +176,7 @@ class Trace:
             return
         self.depth -= 1
         opened = self.events[call_seq - 1]
-        if isinstance(result, tuple):
-            long = " ".join(describe(r) for r in result)
-            short = " ".join(describe(r, short=True) for r in result)
-        elif result is None:
-            long = short = ""
-        else:
-            long, short = describe(result), describe(result, short=True)
-        self._add(
-            EventKind.RETURN,
-            opened.target,
-            opened.source,
-            opened.name,
-            result=long,
-            short_result=short,
-            call_seq=call_seq,
-        )
+        self._add(EventKind.RETURN, opened.target, opened.source, opened.name, result=result, call_seq=call_seq)
 
     def unwind(self, call_seq: int) -> None:
         """Close *call_seq* after an exception (no result)."""
@@ -178,7 +190,7 @@ class Trace:
         if not self.enabled:
             return
         before = old.name if old is not None else "(new)"
-        self._add(EventKind.STATE, NDIS, NDIS, f"{label} {before} -> {new.name}", args=machine)
+        self._add(EventKind.STATE, NDIS, NDIS, f"{label} {before} -> {new.name}", (machine,))
 
     def finding(self, driver: str, text: str) -> None:
         """A verifier finding."""
