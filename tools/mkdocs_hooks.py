@@ -113,6 +113,30 @@ def on_config(config: Any) -> Any:
     return config
 
 
+# Outputs, and the copies of each cell's code that only serve the copy button and the runner (the
+# highlighted code itself stays searchable).
+_NOT_SEARCHED = (
+    '<div class="jp-Cell-outputWrapper">',
+    '<div class="zeroclipboard-container">',
+    '<div class="clipboard-copy-txt"',
+    '<div class="jp-InputPrompt jp-InputArea-prompt">',
+)
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    """Keep notebook outputs (long traces, tables) out of the search index: the prose and code stay.
+
+    Material's search skips elements carrying ``data-search-exclude``; the index is what every page
+    downloads before anything is run, so it is part of the page-weight budget.
+    """
+    if not _is_notebook(page):
+        return html_text
+    for opening in _NOT_SEARCHED:
+        marked = opening[:-1] + " data-search-exclude>" if opening.endswith(">") else opening + " data-search-exclude"
+        html_text = html_text.replace(opening, marked)
+    return html_text
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     if _is_notebook(page):
         return prune_notebook_css(rewrite_notebook_diagrams(output))

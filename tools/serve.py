@@ -1,5 +1,8 @@
 """Serve the built site on 127.0.0.1 with the headers live cells want.
 
+Text assets are sent gzip-compressed when ``tools/stage_site.py`` left a ``.gz`` beside them and the
+browser accepts it, as production static hosts do.
+
 ``Cross-Origin-Opener-Policy: same-origin`` plus ``Cross-Origin-Embedder-Policy: require-corp`` make the
 page cross-origin isolated, which gives the Pyodide worker a SharedArrayBuffer and so a real Stop
 (keyboard interrupt). ``--plain`` drops them to imitate a static host that cannot set headers; the
@@ -38,6 +41,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     }
 
     def send_head(self) -> BinaryIO | None:
+        gz = self._precompressed()
+        if gz is not None:
+            return gz
         # Material's instant navigation only follows links that the sitemap lists, compared with the port;
         # the sitemap is built for http://127.0.0.1:8000/, so serve it rewritten to the host actually used.
         if self.path.split("?")[0] == "/sitemap.xml" and (host := self.headers.get("Host")):
@@ -49,6 +55,27 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+    def _precompressed(self) -> BinaryIO | None:
+        """Serve ``x.gz`` for ``x`` when the browser accepts gzip, as static hosts do (gzip_static)."""
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or self.path.split("?")[0] == "/sitemap.xml":
+            return None
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return None  # let the base class redirect to the slash form
+            path = path / "index.html"
+        packed = path.with_name(path.name + ".gz")
+        if not packed.is_file():
+            return None
+        body = packed.open("rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(packed.stat().st_size))
+        self.end_headers()
+        return body
 
     def end_headers(self) -> None:
         if self.isolate:

@@ -11,12 +11,14 @@ Steps (order matters, see ../shared/TOOLCHAIN.md):
    the site actually serves (the npm package is core-only: every other entry would be a 404);
 3. ``pyodide py-compile`` on the folder, which turns the wheel into ``cp313`` bytecode and rewrites the
    lock's file name and sha256;
-4. copy mermaid and MathJax (and its font) so no page fetches from a CDN.
+4. copy mermaid and MathJax (and its font) so no page fetches from a CDN;
+5. write ``.gz`` siblings of text assets for servers that send precompressed files.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import shutil
 import subprocess
@@ -100,6 +102,28 @@ def stage_js(site: Path) -> None:
     shutil.copytree(NODE / "@mathjax" / "mathjax-newcm-font" / "chtml", fonts / "chtml")
 
 
+COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".xml", ".svg", ".wasm", ".txt", ".map", ".ipynb", ".py")
+
+
+def precompress(site: Path) -> None:
+    """Write a ``.gz`` beside every text asset, as static hosts serve them (nginx ``gzip_static``).
+
+    ``tools/serve.py`` sends the ``.gz`` with ``Content-Encoding: gzip`` to browsers that accept it.
+    MathJax's thousands of small files are skipped: they load only on pages with TeX.
+    """
+    count = saved = 0
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESSIBLE or "mathjax" in path.parts:
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=9, mtime=0)  # mtime=0: the same bytes every build
+        if len(packed) < len(data) * 0.9:
+            path.with_name(path.name + ".gz").write_bytes(packed)
+            count += 1
+            saved += len(data) - len(packed)
+    print(f"precompressed {count} files ({saved / 1e6:.1f} MB less to send)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
@@ -110,6 +134,7 @@ def main() -> None:
         sys.exit(f"{args.site} has no index.html: run mkdocs build first")
     stage_pyodide(args.site, args.dist, args.work)
     stage_js(args.site)
+    precompress(args.site)
 
 
 if __name__ == "__main__":

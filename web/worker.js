@@ -37,12 +37,40 @@ function fatalDuringStart(message) {
   starting = false;
   postMessage({ type: "fatal", message });
 }
+// Pyodide only asks for its lock file and for condis-edu's wheel after its own start-up (wasm
+// compile, Python boot). We start both downloads at once instead, in parallel with that start-up,
+// and answer Pyodide's later requests for the same URLs with these responses. Pyodide still loads
+// condis-edu by name from the lock; only the waiting is gone.
+const early = new Map(); // absolute URL -> Promise<Response>
+function prefetch(url, init) {
+  const promise = realFetch(url, init);
+  promise.catch(() => {}); // an error surfaces when Pyodide asks for the file
+  early.set(url, promise);
+  return promise;
+}
+function prefetchPackage(indexURL, name) {
+  prefetch(indexURL + "pyodide-lock.json")
+    .then((response) => (response.ok ? response.clone().json() : null))
+    .then((lock) => {
+      const entry = lock && lock.packages && lock.packages[name];
+      if (!entry) return;
+      // Same subresource-integrity check Pyodide asks for: the lock's sha256, base64-encoded.
+      const digest = entry.sha256.match(/../g).map((byte) => String.fromCharCode(parseInt(byte, 16))).join("");
+      prefetch(new URL(entry.file_name, indexURL).href, { integrity: `sha256-${btoa(digest)}` });
+    })
+    .catch(() => {});
+}
+
 self.fetch = async (input, init) => {
-  const url = typeof input === "string" ? input : input.url;
+  // Pyodide passes strings, URL objects (packages) or Requests.
+  const url = input instanceof URL ? input.href : typeof input === "string" ? input : input.url;
   const name = String(url).split("/").pop();
+  const key = new URL(String(url), self.location.href).href;
+  const pending = early.get(key);
+  early.delete(key);
   let response;
   try {
-    response = await realFetch(input, init);
+    response = await (pending ?? realFetch(input, init));
   } catch (error) {
     fatalDuringStart(`could not download ${name} (${error.message || error})`);
     throw error;
@@ -83,6 +111,7 @@ async function init({ indexURL, interruptBuffer: buffer }) {
   try {
     const t = { start: performance.now() };
     stage("Downloading Python");
+    prefetchPackage(indexURL, "condis-edu");
     const scriptURL = indexURL + "pyodide.js";
     importScripts(scriptURL);
     t.script = performance.now();
