@@ -105,7 +105,9 @@ def describe(value: object, short: bool = False) -> str:
         return value.label
     if value is None:
         return "NULL"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):  # a C BOOLEAN out-parameter, such as AddressingReset
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
         return short_status(value) if short else status_name(value)
     if isinstance(value, str):
         return value

@@ -27,11 +27,12 @@ EXERCISES_JS = """
 }
 """
 
-PAGES = [p for p in notebook_pages() if p.split("/")[1][:2] in ("01", "03", "04", "05")]
+# Every course notebook carries at least two exercises (issue 6), so every notebook page is checked.
+PAGES = notebook_pages()
 
 
 def test_pages_with_exercises_exist() -> None:
-    assert len(PAGES) >= 4
+    assert len(PAGES) >= 8
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -204,6 +204,59 @@ def MySetOptions(NdisDriverHandle, DriverContext):
             "returns the status",
         ),
     ],
+    "nb02-activate-vc": [
+        (  # answers twice: returns SUCCESS and calls the completion DDI too
+            """
+def MyCoActivateVc(MiniportVcContext, CallParameters):
+    MiniportVcContext.active = True
+    MiniportVcContext.parameters = CallParameters
+    NdisMCoActivateVcComplete(NDIS_STATUS_SUCCESS, MiniportVcContext.NdisVcHandle, CallParameters)
+    return NDIS_STATUS_SUCCESS
+""",
+            "the activation is answered once",
+        ),
+        (  # pends and never completes
+            """
+def MyCoActivateVc(MiniportVcContext, CallParameters):
+    MiniportVcContext.parameters = CallParameters
+    return NDIS_STATUS_PENDING
+""",
+            "a call over the VC connects",
+        ),
+        (  # active, but the parameters are dropped
+            """
+def MyCoActivateVc(MiniportVcContext, CallParameters):
+    MiniportVcContext.active = True
+    return NDIS_STATUS_SUCCESS
+""",
+            "the `LoopbackVc` is marked active and keeps",
+        ),
+    ],
+    "nb02-delete-vc": [
+        (  # pends: deletion has no completion
+            """
+def MyCoDeleteVc(MiniportVcContext):
+    MiniportVcContext.adapter.vcs.remove(MiniportVcContext)
+    return NDIS_STATUS_PENDING
+""",
+            "answers at once",
+        ),
+        (  # frees the context but returns nothing
+            """
+def MyCoDeleteVc(MiniportVcContext):
+    MiniportVcContext.adapter.vcs.remove(MiniportVcContext)
+""",
+            "`NdisCoDeleteVc` of a fresh VC succeeds",
+        ),
+        (  # empties the whole list: the other VC's context goes too
+            """
+def MyCoDeleteVc(MiniportVcContext):
+    MiniportVcContext.adapter.vcs.clear()
+    return NDIS_STATUS_SUCCESS
+""",
+            "the deleted VC's context, and only it",
+        ),
+    ],
     "nb03-create-vc": [
         (  # "I'll allocate later": the bug check of R2.09, a finding in the checks' collect mode
             """
@@ -403,6 +456,270 @@ def MyMcmSetOptions(NdisDriverHandle, DriverContext):
     return NdisSetOptionalHandlers(NdisDriverHandle, cm)
 """,
             "the MCM loads",
+        ),
+    ],
+    "nb06-im-chars": [
+        (  # every handler, but the flag is missing: NDIS sees an ordinary miniport
+            """
+def my_fill(mchars):
+    mchars.InitializeHandlerEx = lane_mp.LaneInitializeEx
+    mchars.HaltHandlerEx = lane_mp.LaneHaltEx
+    mchars.UnloadHandler = lane_driver.LaneUnload
+    mchars.PauseHandler = lane_mp.LanePause
+    mchars.RestartHandler = lane_mp.LaneRestart
+    mchars.OidRequestHandler = lane_mp.LaneOidRequest
+    mchars.SendNetBufferListsHandler = lane_mp.LaneSendNetBufferLists
+    mchars.ReturnNetBufferListsHandler = lane_mp.LaneReturnNetBufferLists
+    mchars.CancelSendHandler = lane_mp.LaneCancelSend
+    mchars.DevicePnPEventNotifyHandler = lane_mp.LaneDevicePnPEventNotify
+    mchars.ShutdownHandlerEx = lane_mp.LaneShutdownEx
+    mchars.CancelOidRequestHandler = lane_mp.LaneCancelOidRequest
+""",
+            "NDIS registered an intermediate driver",
+        ),
+        (  # a reset handler "just in case"
+            """
+def my_fill(mchars):
+    mchars.Flags = NDIS_INTERMEDIATE_DRIVER
+    mchars.InitializeHandlerEx = lane_mp.LaneInitializeEx
+    mchars.HaltHandlerEx = lane_mp.LaneHaltEx
+    mchars.UnloadHandler = lane_driver.LaneUnload
+    mchars.PauseHandler = lane_mp.LanePause
+    mchars.RestartHandler = lane_mp.LaneRestart
+    mchars.OidRequestHandler = lane_mp.LaneOidRequest
+    mchars.SendNetBufferListsHandler = lane_mp.LaneSendNetBufferLists
+    mchars.ReturnNetBufferListsHandler = lane_mp.LaneReturnNetBufferLists
+    mchars.CancelSendHandler = lane_mp.LaneCancelSend
+    mchars.DevicePnPEventNotifyHandler = lane_mp.LaneDevicePnPEventNotify
+    mchars.ShutdownHandlerEx = lane_mp.LaneShutdownEx
+    mchars.CancelOidRequestHandler = lane_mp.LaneCancelOidRequest
+    mchars.ResetHandlerEx = lambda MiniportAdapterContext: (NDIS_STATUS_SUCCESS, False)
+""",
+            "`CheckForHangHandlerEx` and `ResetHandlerEx` stay NULL",
+        ),
+        (  # the flag, but OidRequestHandler is still missing
+            """
+def my_fill(mchars):
+    mchars.Flags = NDIS_INTERMEDIATE_DRIVER
+    mchars.InitializeHandlerEx = lane_mp.LaneInitializeEx
+    mchars.HaltHandlerEx = lane_mp.LaneHaltEx
+    mchars.UnloadHandler = lane_driver.LaneUnload
+    mchars.PauseHandler = lane_mp.LanePause
+    mchars.RestartHandler = lane_mp.LaneRestart
+    mchars.SendNetBufferListsHandler = lane_mp.LaneSendNetBufferLists
+    mchars.ReturnNetBufferListsHandler = lane_mp.LaneReturnNetBufferLists
+    mchars.CancelSendHandler = lane_mp.LaneCancelSend
+    mchars.DevicePnPEventNotifyHandler = lane_mp.LaneDevicePnPEventNotify
+    mchars.ShutdownHandlerEx = lane_mp.LaneShutdownEx
+    mchars.CancelOidRequestHandler = lane_mp.LaneCancelOidRequest
+""",
+            "NDIS accepts the registration",
+        ),
+    ],
+    "nb06-bind-adapter": [
+        (  # the protocol handle instead of the retained miniport driver handle
+            """
+def MyBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    NdisIMInitializeDeviceInstanceEx(ProtocolDriverContext.NdisProtocolHandle, "lane0",
+                                     ProtocolDriverContext.bindings[-1])
+    return Status
+""",
+            "the lower binding opens and `NdisIMInitializeDeviceInstanceEx` succeeds",
+        ),
+        (  # one name for every instance
+            """
+def MyBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    NdisIMInitializeDeviceInstanceEx(ProtocolDriverContext.NdisMiniportDriverHandle, "lane0",
+                                     ProtocolDriverContext.bindings[-1])
+    return Status
+""",
+            "two lower adapters get two virtual miniports",
+        ),
+        (  # no device context: MiniportInitializeEx cannot find its lower binding
+            """
+def MyBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    if Status != NDIS_STATUS_SUCCESS:
+        return Status
+    name = f"lane{ProtocolDriverContext.instances}"
+    ProtocolDriverContext.instances += 1
+    NdisIMInitializeDeviceInstanceEx(ProtocolDriverContext.NdisMiniportDriverHandle, name)
+    return Status
+""",
+            "NDIS starts the virtual miniport and it runs",
+        ),
+    ],
+    "nb07-co-send": [
+        (  # completes the chain twice
+            """
+def MyCoSendNetBufferLists(MiniportVcContext, NetBufferLists, SendFlags):
+    nbl = NetBufferLists
+    while nbl is not None:
+        nbl.Status = NDIS_STATUS_SUCCESS
+        nbl = nbl.Next
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+""",
+            "no verifier finding",
+        ),
+        (  # completes only the head: the rest of the chain is cut off and never comes back
+            """
+def MyCoSendNetBufferLists(MiniportVcContext, NetBufferLists, SendFlags):
+    NetBufferLists.Status = NDIS_STATUS_SUCCESS
+    NetBufferLists.Next = None
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+""",
+            "a chain of 8 NBLs comes back whole",
+        ),
+        (  # use after completion: follows Next after giving the NBL back
+            """
+def MyCoSendNetBufferLists(MiniportVcContext, NetBufferLists, SendFlags):
+    nbl = NetBufferLists
+    while nbl is not None:
+        nbl.Status = NDIS_STATUS_SUCCESS
+        NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, nbl, 0)
+        nbl = nbl.Next
+""",
+            "no verifier finding",
+        ),
+        (  # a failure status for a good send
+            """
+def MyCoSendNetBufferLists(MiniportVcContext, NetBufferLists, SendFlags):
+    nbl = NetBufferLists
+    while nbl is not None:
+        nbl.Status = NDIS_STATUS_FAILURE
+        nbl = nbl.Next
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+""",
+            "one NBL comes back to the client once",
+        ),
+    ],
+    "nb07-length-check": [
+        (  # drops the long frames instead of completing them
+            """
+def MyCheckedCoSend(MiniportVcContext, NetBufferLists, SendFlags):
+    keep = [n for n in iter_chain(NetBufferLists) if n.FirstNetBuffer.DataLength <= MAX_FRAME]
+    for a, b in zip(keep, keep[1:] + [None]):
+        a.Status, a.Next = NDIS_STATUS_SUCCESS, b
+    if keep:
+        NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, keep[0], 0)
+""",
+            "a frame longer than `MAX_FRAME` comes back",
+        ),
+        (  # off by one: refuses a frame of exactly MAX_FRAME bytes
+            """
+def MyCheckedCoSend(MiniportVcContext, NetBufferLists, SendFlags):
+    nbl = NetBufferLists
+    while nbl is not None:
+        nbl.Status = NDIS_STATUS_INVALID_LENGTH if nbl.FirstNetBuffer.DataLength >= MAX_FRAME else NDIS_STATUS_SUCCESS
+        nbl = nbl.Next
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+""",
+            "a frame of exactly `MAX_FRAME` bytes",
+        ),
+        (  # judges the whole chain by its first NBL
+            """
+def MyCheckedCoSend(MiniportVcContext, NetBufferLists, SendFlags):
+    too_long = NetBufferLists.FirstNetBuffer.DataLength > MAX_FRAME
+    nbl = NetBufferLists
+    while nbl is not None:
+        nbl.Status = NDIS_STATUS_INVALID_LENGTH if too_long else NDIS_STATUS_SUCCESS
+        nbl = nbl.Next
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+""",
+            "in a mixed chain each NBL gets its own status",
+        ),
+    ],
+    "nb08-receive": [
+        (  # returns even what was only lent
+            """
+def MyCoReceiveNetBufferLists(ProtocolBindingContext, ProtocolVcContext, NetBufferLists,
+                              NumberOfNetBufferLists, ReceiveFlags):
+    NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)
+""",
+            "NBLs lent with `NDIS_RECEIVE_FLAGS_RESOURCES`",
+        ),
+        (  # returns only the head of each chain
+            """
+def MyCoReceiveNetBufferLists(ProtocolBindingContext, ProtocolVcContext, NetBufferLists,
+                              NumberOfNetBufferLists, ReceiveFlags):
+    if ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES:
+        return
+    NetBufferLists.Next = None
+    NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)
+""",
+            "NBLs indicated normally go back",
+        ),
+        (  # compares the flags for equality: misses the flag when another bit is set too
+            """
+def MyCoReceiveNetBufferLists(ProtocolBindingContext, ProtocolVcContext, NetBufferLists,
+                              NumberOfNetBufferLists, ReceiveFlags):
+    if ReceiveFlags == NDIS_RECEIVE_FLAGS_RESOURCES:
+        return
+    NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)
+""",
+            "NBLs lent with",
+        ),
+    ],
+    "nb08-oid-request": [
+        (  # writes the value even when the buffer is too small
+            """
+def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    info = NdisRequest.DATA.QUERY_INFORMATION
+    if info.Oid == OID_GEN_CO_LINK_SPEED:
+        value, size = LINK_SPEED, 4
+    elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
+        value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
+    else:
+        return NDIS_STATUS_INVALID_OID
+    info.InformationBuffer = value
+    info.BytesWritten = size
+    return NDIS_STATUS_SUCCESS
+""",
+            "a buffer too small",
+        ),
+        (  # answers NOT_SUPPORTED for OIDs it does not know
+            """
+def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    info = NdisRequest.DATA.QUERY_INFORMATION
+    if info.Oid == OID_GEN_CO_LINK_SPEED:
+        value, size = LINK_SPEED, 4
+    elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
+        value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
+    else:
+        return NDIS_STATUS_NOT_SUPPORTED
+    if info.InformationBufferLength < size:
+        info.BytesNeeded = size
+        return NDIS_STATUS_BUFFER_TOO_SHORT
+    info.InformationBuffer = value
+    info.BytesWritten = size
+    return NDIS_STATUS_SUCCESS
+""",
+            "any other OID",
+        ),
+        (  # forgets BytesWritten
+            """
+def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    info = NdisRequest.DATA.QUERY_INFORMATION
+    if info.Oid == OID_GEN_CO_LINK_SPEED:
+        value, size = LINK_SPEED, 4
+    elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
+        value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
+    else:
+        return NDIS_STATUS_INVALID_OID
+    if info.InformationBufferLength < size:
+        info.BytesNeeded = size
+        return NDIS_STATUS_BUFFER_TOO_SHORT
+    info.InformationBuffer = value
+    return NDIS_STATUS_SUCCESS
+""",
+            "`OID_GEN_CO_LINK_SPEED` returns",
         ),
     ],
 }

@@ -17,7 +17,7 @@ from typing import Any
 
 from condis_edu.exercises.catalogue._reference import call_manager_tables, loopback_driver_entry, mcm_tables
 
-__all__ = ["call_manager_handlers", "loopback_with", "mcm_handlers"]
+__all__ = ["call_manager_handlers", "lane_im_with", "loopback_with", "mcm_handlers"]
 
 Handler = Callable[..., Any]
 
@@ -59,3 +59,23 @@ def loopback_with(
         The DriverEntry, for ``Machine.load_driver(entry, name=...)``.
     """
     return loopback_driver_entry(miniport_handlers, co=co, **co_handlers)
+
+
+def lane_im_with(
+    fill_miniport_chars: Callable[[Any], None] | None = None, **protocol_handlers: Handler
+) -> Callable[..., int]:
+    """A DriverEntry for the sample LAN-emulation intermediate driver with some of its code replaced.
+
+    Args:
+        fill_miniport_chars: replaces the part of DriverEntry that fills the virtual miniport's
+            ``NDIS_MINIPORT_DRIVER_CHARACTERISTICS`` after its header and version: it receives the
+            structure and sets ``Flags`` and the handlers.
+        **protocol_handlers: ``NDIS_PROTOCOL_DRIVER_CHARACTERISTICS`` fields of the lower edge to
+            replace, e.g. ``BindAdapterHandlerEx=MyBindAdapterEx``.
+
+    Returns:
+        The DriverEntry; load it with ``Machine.load_driver(entry, name="lane_im")``.
+    """
+    from condis_edu.exercises.catalogue._im import lane_driver_entry
+
+    return lane_driver_entry(fill_miniport_chars, **protocol_handlers)

@@ -1,0 +1,189 @@
+"""Notebook 7, "The send path": MiniportCoSendNetBufferLists completes every NBL once, with a status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text
+from condis_edu.exercises.catalogue._reference import loopback_driver_entry
+from condis_edu.machine import Machine
+from condis_edu.nbl import NET_BUFFER_LIST
+from condis_edu.status import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, status_name
+
+Handler = Callable[..., Any]
+
+MAX_FRAME = 64
+"""nb07-length-check: the longest frame the pretend NIC transmits (the notebook's MAX_FRAME)."""
+
+
+def _call(send: Handler) -> tuple[Machine, Any]:
+    """The loopback stack with ``send`` as MiniportCoSendNetBufferLists, and a connected call."""
+    from condis_edu.samples import client
+
+    m = co_topology(loopback_driver_entry(CoSendNetBufferListsHandler=send))
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    if call.state != "connected":
+        raise CheckFailed(f"the call did not connect ({findings_text(m) or call.state})")
+    return m, call
+
+
+def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]:
+    """Send one chain, one NBL per payload, as the sample client; returns the NBLs, in order."""
+    from condis_edu.samples.client import data as cl_data
+
+    nbls: list[NET_BUFFER_LIST] = []
+    with m.running_as("client"):
+        for payload in payloads:
+            head = cl_data.build_chain(call, 1, payload)
+            assert head is not None
+            nbls.append(head)
+        for a, b in pairwise(nbls):
+            a.Next = b
+        cl_data.send_chain(call, nbls[0])
+    m.run_until_idle()
+    return nbls
+
+
+def _stats(call: Any) -> dict[str, Any]:
+    from condis_edu.samples.client import data as cl_data
+
+    return cl_data.data_of(call).statistics()
+
+
+def _all_back_once(m: Machine, call: Any, sent: int) -> None:
+    """Fail unless every NBL sent came back exactly once and NDIS holds none."""
+    stats = _stats(call)
+    if stats["duplicates"] or stats["strangers"]:
+        raise CheckFailed(
+            f"the client saw {stats['duplicates']} NBL(s) completed twice and {stats['strangers']} it never sent"
+        )
+    if stats["in_flight"]:
+        raise CheckFailed(
+            f"{stats['in_flight']} of {sent} NBLs never came back to the client (still in the miniport)"
+            + (f"; the verifier reported: {findings_text(m)}" if m.findings else "")
+        )
+    if m.adapters[0].outstanding_sends:
+        raise CheckFailed(f"NDIS still counts {m.adapters[0].outstanding_sends} send(s) outstanding")
+
+
+def _statuses(nbls: list[NET_BUFFER_LIST]) -> list[str]:
+    return [status_name(n.Status) for n in nbls]
+
+
+# ---------------------------------------------------------------- nb07-co-send
+
+
+def _one(send: Handler) -> None:
+    m, call = _call(send)
+    nbls = _send(m, call, [b"one"])
+    _all_back_once(m, call, 1)
+    if nbls[0].Status != NDIS_STATUS_SUCCESS:
+        raise CheckFailed(f"the NBL came back with {status_name(nbls[0].Status)}")
+
+
+def _chain(send: Handler) -> None:
+    m, call = _call(send)
+    _send(m, call, [b"frame %d" % i for i in range(8)])
+    _all_back_once(m, call, 8)
+    stats = _stats(call)
+    if stats["completed"] != {NDIS_STATUS_SUCCESS: 8}:
+        shown = {status_name(k): v for k, v in stats["completed"].items()}
+        raise CheckFailed(f"the 8 NBLs came back with {shown}")
+
+
+def _no_findings(send: Handler) -> None:
+    m, call = _call(send)
+    _send(m, call, [b"a", b"b", b"c"])
+    if m.findings:
+        raise CheckFailed(f"the verifier reported: {findings_text(m)}")
+
+
+def _steady(send: Handler) -> None:
+    m, call = _call(send)
+    for i in range(100):
+        _send(m, call, [b"x" * (i % 7 + 1)] * (i % 4 + 1))
+    stats = _stats(call)
+    _all_back_once(m, call, stats["sent"])
+    if m.findings:
+        raise CheckFailed(f"the verifier reported: {findings_text(m)}")
+
+
+register(
+    Exercise(
+        id="nb07-co-send",
+        title="Write `MiniportCoSendNetBufferLists` for a NIC that transmits at once",
+        asks="your MiniportCoSendNetBufferLists function",
+        checks=(
+            Check("one NBL comes back to the client once, with `NDIS_STATUS_SUCCESS`", _one),
+            Check("a chain of 8 NBLs comes back whole: 8 completions, all `NDIS_STATUS_SUCCESS`", _chain),
+            Check("no verifier finding: nothing completed twice, nothing foreign", _no_findings),
+            Check("after 100 sends of varied chains, NDIS counts no send outstanding", _steady),
+        ),
+        hint=(
+            "Walk the chain with `nbl = nbl.Next`, setting `nbl.Status = NDIS_STATUS_SUCCESS` on each NBL, then call "
+            "`NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)` once, with the "
+            "head of the unchanged chain. After that call the NBLs are no longer yours: do not touch them again."
+        ),
+    )
+)
+
+# ---------------------------------------------------------------- nb07-length-check
+
+
+def _short_ok(send: Handler) -> None:
+    m, call = _call(send)
+    nbls = _send(m, call, [b"s" * 10, b"t" * 20])
+    _all_back_once(m, call, 2)
+    if any(n.Status != NDIS_STATUS_SUCCESS for n in nbls):
+        raise CheckFailed(f"short frames came back with {_statuses(nbls)}")
+
+
+def _exact_ok(send: Handler) -> None:
+    m, call = _call(send)
+    nbls = _send(m, call, [b"e" * MAX_FRAME])
+    _all_back_once(m, call, 1)
+    if nbls[0].Status != NDIS_STATUS_SUCCESS:
+        raise CheckFailed(f"a frame of exactly MAX_FRAME ({MAX_FRAME}) bytes came back with {_statuses(nbls)[0]}")
+
+
+def _long_refused(send: Handler) -> None:
+    m, call = _call(send)
+    nbls = _send(m, call, [b"L" * (MAX_FRAME + 1)])
+    _all_back_once(m, call, 1)
+    if nbls[0].Status != NDIS_STATUS_INVALID_LENGTH:
+        raise CheckFailed(f"a {MAX_FRAME + 1}-byte frame came back with {_statuses(nbls)[0]}")
+
+
+def _mixed(send: Handler) -> None:
+    m, call = _call(send)
+    nbls = _send(m, call, [b"a" * 8, b"B" * 200, b"c" * 8, b"D" * 100])
+    _all_back_once(m, call, 4)
+    want = ["NDIS_STATUS_SUCCESS", "NDIS_STATUS_INVALID_LENGTH"] * 2
+    if _statuses(nbls) != want:
+        raise CheckFailed(f"the chain short, long, short, long came back {_statuses(nbls)}")
+    if m.findings:
+        raise CheckFailed(f"the verifier reported: {findings_text(m)}")
+
+
+register(
+    Exercise(
+        id="nb07-length-check",
+        title="Give each NBL of a chain its own completion status",
+        asks="your MiniportCoSendNetBufferLists function",
+        checks=(
+            Check("short frames come back with `NDIS_STATUS_SUCCESS`", _short_ok),
+            Check("a frame of exactly `MAX_FRAME` bytes is still sent", _exact_ok),
+            Check("a frame longer than `MAX_FRAME` comes back with `NDIS_STATUS_INVALID_LENGTH`", _long_refused),
+            Check("in a mixed chain each NBL gets its own status, every one comes back once, no finding", _mixed),
+        ),
+        hint=(
+            "Decide per NBL: the frame's length is `nbl.FirstNetBuffer.DataLength`; set `nbl.Status` to "
+            "`NDIS_STATUS_INVALID_LENGTH` when it is greater than `MAX_FRAME`, else `NDIS_STATUS_SUCCESS`. One "
+            "completion can carry NBLs with different statuses, so keep the chain whole and complete it once."
+        ),
+    )
+)

@@ -1,0 +1,250 @@
+"""Notebook 8, "Receive path, OIDs, status indications and reset": a receive handler and an OID handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh
+from condis_edu.exercises.catalogue._reference import loopback_driver_entry
+from condis_edu.headers import fill_header
+from condis_edu.machine import Machine
+from condis_edu.status import (
+    NDIS_STATUS_BUFFER_TOO_SHORT,
+    NDIS_STATUS_INVALID_OID,
+    NDIS_STATUS_SUCCESS,
+    status_name,
+)
+from condis_edu.structures import NDIS_OID_REQUEST
+
+Handler = Callable[..., Any]
+
+LINK_SPEED = 1_555_200
+"""nb08-oid-request: the link speed to report, in 100 bit/s (the notebook's LINK_SPEED)."""
+VENDOR_DESCRIPTION = b"my CoNDIS NIC\x00"
+"""nb08-oid-request: the vendor description to report (the notebook's VENDOR_DESCRIPTION)."""
+
+# ---------------------------------------------------------------- nb08-receive
+
+
+def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
+    from condis_edu.samples import call_manager, client, loopback_miniport
+    from condis_edu.testing import protocol_driver
+
+    edited = protocol_driver(edit_co=lambda co: setattr(co, "CoReceiveNetBufferListsHandler", receive))
+    m = fresh()
+    m.load_driver(loopback_miniport)
+    m.load_driver(call_manager)
+    m.load_driver(edited, name="client")
+    m.start_adapter("loopback_miniport")
+    m.bind_all()
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    if call.state != "connected":
+        raise CheckFailed(f"the call did not connect ({findings_text(m) or call.state})")
+    return m, call
+
+
+def _echo(m: Machine, call: Any, count: int) -> None:
+    from condis_edu.samples.client import data as cl_data
+
+    with m.running_as("client"):
+        head = cl_data.build_chain(call, count, b"echo me")
+        assert head is not None
+        cl_data.send_chain(call, head)
+    m.run_until_idle()
+
+
+def _returned(receive: Handler) -> None:
+    m, call = _receive_machine(receive)
+    _echo(m, call, 3)
+    nic = m.adapters[0]
+    if m.findings:
+        raise CheckFailed(f"the verifier reported: {findings_text(m)}")
+    if nic.outstanding_receives:
+        raise CheckFailed(f"3 NBLs were indicated and {nic.outstanding_receives} never went back to the miniport")
+
+
+def _lent(receive: Handler) -> None:
+    from condis_edu.ndis import (
+        NDIS_OBJECT_TYPE_DEFAULT,
+        NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
+        NDIS_RECEIVE_FLAGS_RESOURCES,
+        NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+        NET_BUFFER_LIST_POOL_PARAMETERS,
+        NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+        NdisAllocateNetBufferAndNetBufferList,
+        NdisAllocateNetBufferListPool,
+        NdisMCoIndicateReceiveNetBufferLists,
+    )
+
+    m, call = _receive_machine(receive)
+    nic = m.adapters[0]
+    with m.running_as("loopback_miniport"):
+        params = NET_BUFFER_LIST_POOL_PARAMETERS()
+        params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT
+        params.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+        params.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+        params.fAllocateNetBuffer = True
+        params.DataSize = 64
+        pool = NdisAllocateNetBufferListPool(nic.handle, params)
+        assert pool is not None
+        nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 4)
+        assert nbl is not None
+        nbl.SourceHandle = call.NdisVcHandle
+        flags = NDIS_RECEIVE_FLAGS_RESOURCES | NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL  # as from a DPC
+        NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, flags)
+    m.run_until_idle()
+    if m.findings:
+        raise CheckFailed(f"an NBL lent with NDIS_RECEIVE_FLAGS_RESOURCES: the verifier reported {findings_text(m)}")
+
+
+def _pause_completes(receive: Handler) -> None:
+    m, call = _receive_machine(receive)
+    _echo(m, call, 4)
+    nic = m.adapters[0]
+    m.pause_adapter(nic)
+    if nic.state.name != "PAUSED":
+        raise CheckFailed(
+            f"the adapter is stuck {nic.state.name}: it waits for {nic.outstanding_receives} receive(s) to come back"
+        )
+
+
+def _many(receive: Handler) -> None:
+    m, call = _receive_machine(receive)
+    for n in (1, 5, 2, 8):
+        _echo(m, call, n)
+    nic = m.adapters[0]
+    if m.findings or nic.outstanding_receives:
+        raise CheckFailed(
+            f"after 16 echoes: {nic.outstanding_receives} receive(s) outstanding"
+            + (f"; the verifier reported: {findings_text(m)}" if m.findings else "")
+        )
+
+
+register(
+    Exercise(
+        id="nb08-receive",
+        title="Write a client's `ProtocolCoReceiveNetBufferLists`",
+        asks="your ProtocolCoReceiveNetBufferLists function",
+        checks=(
+            Check("NBLs indicated normally go back to the miniport", _returned),
+            Check("NBLs lent with `NDIS_RECEIVE_FLAGS_RESOURCES` are not returned (no verifier finding)", _lent),
+            Check("after receiving, the adapter can pause: nothing is held", _pause_completes),
+            Check("chains of 1, 5, 2 and 8 NBLs all go back, once each", _many),
+        ),
+        hint=(
+            "If `ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES` is set, the NBLs are only lent for this call: read what "
+            "you need and return without giving them back. Otherwise give the whole chain back with "
+            "`NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)`."
+        ),
+    )
+)
+
+# ---------------------------------------------------------------- nb08-oid-request
+
+
+def _query(m: Machine, oid: int, length: int = 64) -> tuple[int, NDIS_OID_REQUEST]:
+    from condis_edu.ndis import NdisCoOidRequest, NdisRequestQueryInformation
+
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = length
+    binding = m.driver("client").context.bindings[0]  # type: ignore[attr-defined]
+    with m.running_as("client"):
+        status = NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+    m.run_until_idle()
+    return status, request
+
+
+def _why(m: Machine) -> str:
+    return f" ({findings_text(m)})" if m.findings else ""
+
+
+def _oid_machine(handler: Handler) -> Machine:
+    return co_topology(loopback_driver_entry(CoOidRequestHandler=handler))
+
+
+def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
+    """The request's status; this exercise's NIC has every answer at hand, so it must not pend."""
+    from condis_edu.status import NDIS_STATUS_PENDING
+
+    if status == NDIS_STATUS_PENDING:
+        raise CheckFailed("MiniportCoOidRequest returned NDIS_STATUS_PENDING: this NIC can answer at once")
+    return status
+
+
+def _link_speed(handler: Handler) -> None:
+    from condis_edu.oids import OID_GEN_CO_LINK_SPEED
+
+    m = _oid_machine(handler)
+    status, request = _query(m, OID_GEN_CO_LINK_SPEED)
+    status = _final(m, status, request)
+    info = request.DATA.QUERY_INFORMATION
+    if status != NDIS_STATUS_SUCCESS:
+        raise CheckFailed(f"the query returned {status_name(status)}{_why(m)}")
+    if info.InformationBuffer != LINK_SPEED or info.BytesWritten != 4:
+        raise CheckFailed(f"InformationBuffer = {info.InformationBuffer!r}, BytesWritten = {info.BytesWritten}")
+
+
+def _description(handler: Handler) -> None:
+    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
+
+    m = _oid_machine(handler)
+    status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION)
+    status = _final(m, status, request)
+    info = request.DATA.QUERY_INFORMATION
+    if status != NDIS_STATUS_SUCCESS:
+        raise CheckFailed(f"the query returned {status_name(status)}{_why(m)}")
+    if info.InformationBuffer != VENDOR_DESCRIPTION or info.BytesWritten != len(VENDOR_DESCRIPTION):
+        raise CheckFailed(f"InformationBuffer = {info.InformationBuffer!r}, BytesWritten = {info.BytesWritten}")
+
+
+def _too_short(handler: Handler) -> None:
+    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
+
+    m = _oid_machine(handler)
+    status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION, length=4)
+    status = _final(m, status, request)
+    info = request.DATA.QUERY_INFORMATION
+    if status != NDIS_STATUS_BUFFER_TOO_SHORT:
+        raise CheckFailed(f"with a 4-byte buffer the query returned {status_name(status)}")
+    if info.BytesNeeded != len(VENDOR_DESCRIPTION):
+        raise CheckFailed(f"BytesNeeded is {info.BytesNeeded}, not {len(VENDOR_DESCRIPTION)}")
+    if info.BytesWritten:
+        raise CheckFailed(f"BytesWritten is {info.BytesWritten} although nothing fitted")
+
+
+def _unknown(handler: Handler) -> None:
+    from condis_edu.oids import OID_GEN_CO_VENDOR_ID
+
+    m = _oid_machine(handler)
+    status, request = _query(m, OID_GEN_CO_VENDOR_ID)
+    status = _final(m, status, request)
+    if status != NDIS_STATUS_INVALID_OID:
+        raise CheckFailed(f"OID_GEN_CO_VENDOR_ID (not handled here) returned {status_name(status)}")
+    if m.findings:
+        raise CheckFailed(f"the verifier reported: {findings_text(m)}")
+
+
+register(
+    Exercise(
+        id="nb08-oid-request",
+        title="Answer two OID queries in `MiniportCoOidRequest`",
+        asks="your MiniportCoOidRequest function",
+        checks=(
+            Check("`OID_GEN_CO_LINK_SPEED` returns `LINK_SPEED`, 4 bytes written", _link_speed),
+            Check("`OID_GEN_CO_VENDOR_DESCRIPTION` returns `VENDOR_DESCRIPTION`, all its bytes written", _description),
+            Check("a buffer too small gets `NDIS_STATUS_BUFFER_TOO_SHORT` and the right `BytesNeeded`", _too_short),
+            Check("any other OID gets `NDIS_STATUS_INVALID_OID`", _unknown),
+        ),
+        hint=(
+            "Read `info = NdisRequest.DATA.QUERY_INFORMATION` and pick the value by `info.Oid` (4 bytes for the speed, "
+            "`len(VENDOR_DESCRIPTION)` for the description). If `info.InformationBufferLength` is smaller, set "
+            "`info.BytesNeeded` and return `NDIS_STATUS_BUFFER_TOO_SHORT`; else set `info.InformationBuffer` and "
+            "`info.BytesWritten` and return `NDIS_STATUS_SUCCESS`. Unknown OIDs: `NDIS_STATUS_INVALID_OID`."
+        ),
+    )
+)
