@@ -142,3 +142,14 @@ def test_structures_are_zeroed() -> None:
         value = cls()
         assert value.Header.Type == value.Header.Revision == value.Header.Size == 0
         assert all(getattr(value, f) is None for f in cls.__slots__ if f.endswith("Handler") or f.endswith("HandlerEx"))
+
+
+def test_ndis_module_lists_exactly_its_ddis() -> None:
+    """``condis_edu.ndis.DDIS`` names every DDI the mirror exports, each a callable under Microsoft's name."""
+    from condis_edu import ndis
+
+    assert len(ndis.DDIS) == len(set(ndis.DDIS)) >= 80
+    for name in ndis.DDIS:
+        assert callable(getattr(ndis, name)), name
+    exported_functions = {n for n in ndis.__all__ if n.startswith("Ndis") and callable(getattr(ndis, n))}
+    assert exported_functions == set(ndis.DDIS)
