@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from condis_edu import Machine
 from condis_edu import datapath as dp
@@ -55,9 +55,13 @@ HANDLER_STATES: dict[str, frozenset[AdapterState]] = {
 }
 
 
+SEQUENCES = {"count": 0}
+
+
 class NothingLost(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        SEQUENCES["count"] += 1
         self.m = Machine(trace=False)
         m = self.m
         m.load_driver(loopback_miniport)
@@ -213,11 +217,17 @@ class NothingLost(RuleBasedStateMachine):
         assert self.nic.state is AdapterState.HALTED
 
 
-NothingLost.TestCase.settings = settings(
-    max_examples=500,
-    stateful_step_count=12,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-TestNothingLost = NothingLost.TestCase
+def test_nothing_lost_in_random_sequences() -> None:
+    SEQUENCES["count"] = 0
+    run_state_machine_as_test(
+        NothingLost,
+        settings=settings(
+            max_examples=500,
+            stateful_step_count=12,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+    print(f"\nhypothesis data-path sequences run: {SEQUENCES['count']}")
+    assert SEQUENCES["count"] >= 500
