@@ -9,6 +9,7 @@ at teardown that none left the site's origin.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 # CONDIS_SITE points the tier at another build of the site (default: site/, what `make site` builds).
@@ -188,9 +190,12 @@ def instant_navigate(page: Page, url: str) -> None:
 def set_cell_code(page: Page, index: int, code: str) -> None:
     """Edit a cell as a reader does: click its code, select everything, type the replacement."""
     cell = page.locator(f'[data-condis-cell="{index}"]')
-    if not cell.locator(".condis-editor .cm-content").count():
-        cell.locator(".highlight-ipynb").click()
     content = cell.locator(".condis-editor .cm-content")
+    if not content.count():
+        # The editor also mounts by itself once the page has a first result, and then hides the
+        # static code: if that happens between the check and the click, the click cannot land.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            cell.locator(".highlight-ipynb").click(timeout=5_000)
     content.wait_for()
     content.click()
     page.keyboard.press("ControlOrMeta+a")
