@@ -11,7 +11,7 @@ Steps (order matters, see ../shared/TOOLCHAIN.md):
    the site actually serves (the npm package is core-only: every other entry would be a 404);
 3. ``pyodide py-compile`` on the folder, which turns the wheel into ``cp313`` bytecode and rewrites the
    lock's file name and sha256;
-4. copy mermaid and MathJax (and its font) so no page fetches from a CDN;
+4. copy mermaid, MathJax (and its font) and the theme's Roboto fonts so no page fetches from a CDN;
 5. write ``.gz`` siblings of text assets for servers that send precompressed files.
 """
 
@@ -127,6 +127,23 @@ def precompress(site: Path) -> None:
     print(f"precompressed {count} files ({saved / 1e6:.1f} MB less to send)")
 
 
+FONTS = {
+    "@fontsource/roboto": ("400-normal", "400-italic", "500-normal", "700-normal"),
+    "@fontsource/roboto-mono": ("400-normal", "700-normal"),
+}
+
+
+def stage_fonts(site: Path) -> None:
+    """Material's theme fonts, from npm, for docs/css/fonts.css (latin subset, woff2)."""
+    target = site / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    for package, styles in FONTS.items():
+        family = package.split("/")[1]
+        for style in styles:
+            name = f"{family}-latin-{style}.woff2"
+            shutil.copy2(NODE / package / "files" / name, target / name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
@@ -137,6 +154,7 @@ def main() -> None:
         sys.exit(f"{args.site} has no index.html: run mkdocs build first")
     stage_pyodide(args.site, args.dist, args.work)
     stage_js(args.site)
+    stage_fonts(args.site)
     precompress(args.site)
 
 

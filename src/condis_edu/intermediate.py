@@ -96,13 +96,14 @@ def is_intermediate(chars: NDIS_MINIPORT_DRIVER_CHARACTERISTICS) -> bool:
 def im_handler_problems(chars: NDIS_MINIPORT_DRIVER_CHARACTERISTICS) -> list[tuple[str, str]]:
     """Every handler-table problem of an IM registration, as ``(rule id, detail)``; [] if none.
 
-    >>> from condis_edu.structures import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
-    >>> chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS(Flags=NDIS_INTERMEDIATE_DRIVER)
-    >>> [rule for rule, _ in im_handler_problems(chars)]
-    ['R5.02']
-    >>> chars.ResetHandlerEx = lambda ctx: 0
-    >>> [rule for rule, _ in im_handler_problems(chars)]
-    ['R5.02', 'R1.13']
+    Examples:
+        >>> from condis_edu.structures import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
+        >>> chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS(Flags=NDIS_INTERMEDIATE_DRIVER)
+        >>> [rule for rule, _ in im_handler_problems(chars)]
+        ['R5.02']
+        >>> chars.ResetHandlerEx = lambda ctx: 0
+        >>> [rule for rule, _ in im_handler_problems(chars)]
+        ['R5.02', 'R1.13']
     """
     problems: list[tuple[str, str]] = []
     absent = [name for name in IM_REQUIRED if getattr(chars, name) is None]

@@ -81,3 +81,20 @@ def test_run_all_reproduces_build_time_output(page: RecordedPage, site_server: S
     assert any("/pyodide/pyodide.asm.wasm" in u for u in page.requests), "the live run did not use the site's Pyodide"
     wheels = [u for u in page.requests if u.endswith(".whl") and "condis_edu" in u]
     assert wheels, "condis-edu was not loaded from the site"
+
+
+def test_theme_fonts_come_from_the_site(page: RecordedPage, site_server: SiteServer) -> None:
+    """Material's Roboto and Roboto Mono are served by the site itself (no font CDN)."""
+    p = page.page
+    p.goto(site_server.base_url + "notebooks/01-first-miniport/")
+    p.wait_for_selector("[data-condis-cell]")
+    loaded = p.evaluate(
+        "async () => { await document.fonts.ready;"
+        " return [...new Set([...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replace(/\"/g, '')))].sort(); }"
+    )
+    assert "Roboto" in loaded and "Roboto Mono" in loaded, loaded
+    family = p.evaluate("getComputedStyle(document.querySelector('.md-typeset')).fontFamily")
+    assert family.startswith('"Roboto"') or family.startswith("Roboto"), family
+    fonts = [u for u in page.requests if u.endswith(".woff2")]
+    assert fonts and all(u.startswith(page.origin + "/fonts/") for u in fonts), fonts
