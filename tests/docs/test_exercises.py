@@ -831,3 +831,14 @@ def test_unknown_exercise_id_names_the_known_ones() -> None:
 
     with pytest.raises(KeyError, match="no exercise 'nb99-nope'"):
         check("nb99-nope", print)
+
+
+def test_reference_builders_reject_unknown_handler_names() -> None:
+    """A misspelled handler field in a check is a clear error when the driver is built, not a silent no-op."""
+    from condis_edu.exercises.catalogue._reference import client_driver_entry, loopback_driver_entry
+
+    with pytest.raises(ValueError, match="NDIS_MINIPORT_CO_CHARACTERISTICS"):
+        loopback_driver_entry(CoCreateVcHandlr=lambda *a: None)
+    with pytest.raises(ValueError, match="NDIS_CO_CLIENT_OPTIONAL_HANDLERS"):
+        client_driver_entry(ClMakeCallCompletHandler=lambda *a: None)
+    loopback_driver_entry(CoCreateVcHandler=lambda *a: None)  # a real field is accepted

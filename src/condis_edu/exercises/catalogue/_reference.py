@@ -123,6 +123,27 @@ def driver_entry(set_options_handler: Handler | None = None) -> Callable[[DRIVER
 # ---------------------------------------------------------------- the loopback sample, with handlers swapped
 
 
+def _testing() -> Any:
+    # Imported on first use: the samples it loads would otherwise be paid for by every notebook's
+    # first cell (``from condis_edu.exercises import check``).
+    from condis_edu import testing
+
+    return testing
+
+
+def _replace(structure_name: str, fields: dict[str, Handler | None] | dict[str, Handler]) -> Callable[[Any], None]:
+    """An ``edit_*`` callback for ``condis_edu.testing`` that sets ``fields``, rejecting unknown names."""
+
+    def edit(structure: Any) -> None:
+        unknown = sorted(name for name in fields if not hasattr(structure, name))
+        if unknown:
+            raise ValueError(f"not {structure_name} fields: {unknown}")
+        for name, fn in fields.items():
+            setattr(structure, name, fn)
+
+    return edit
+
+
 def loopback_driver_entry(
     miniport_handlers: dict[str, Handler] | None = None, *, co: bool = True, **co_handlers: Handler
 ) -> Callable[[DRIVER_OBJECT, str], int]:
@@ -133,61 +154,15 @@ def loopback_driver_entry(
     driver registers no SetOptions handler at all (a connectionless registration). Everything
     else is the sample's own code, so a check can run a whole call through a learner's handler.
     """
-    from condis_edu.samples.loopback_miniport import adapter, datapath, miniport, vc
-
-    co_fields = {
-        "CoCreateVcHandler": vc.MPCoCreateVc,
-        "CoDeleteVcHandler": vc.MPCoDeleteVc,
-        "CoActivateVcHandler": vc.MPCoActivateVc,
-        "CoDeactivateVcHandler": vc.MPCoDeactivateVc,
-        "CoSendNetBufferListsHandler": datapath.MPCoSendNetBufferLists,
-        "CoOidRequestHandler": datapath.MPCoOidRequest,
-    }
-    unknown = set(co_handlers) - set(co_fields)
-    if unknown:
-        raise ValueError(f"not NDIS_MINIPORT_CO_CHARACTERISTICS fields: {sorted(unknown)}")
-    co_fields.update(co_handlers)
-
-    def SetOptions(NdisDriverHandle: object, DriverContext: object) -> int:
-        co = n.NDIS_MINIPORT_CO_CHARACTERISTICS()
-        co.Header.Type = n.NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
-        co.Header.Revision = n.NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
-        co.Header.Size = n.NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
-        for field, fn in co_fields.items():
-            setattr(co, field, fn)
-        return n.NdisSetOptionalHandlers(NdisDriverHandle, co)  # type: ignore[arg-type]
-
-    def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
-        globals_ = miniport.MiniportGlobals()
-        DriverObject.DriverExtension = globals_
-        chars = n.NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
-        chars.Header.Type = n.NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS
-        chars.Header.Revision = n.NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
-        chars.Header.Size = n.NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
-        chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
-        chars.SetOptionsHandler = SetOptions if co else None
-        chars.InitializeHandlerEx = adapter.MPInitializeEx
-        chars.HaltHandlerEx = adapter.MPHaltEx
-        chars.UnloadHandler = miniport.MPDriverUnload
-        chars.PauseHandler = adapter.MPPause
-        chars.RestartHandler = adapter.MPRestart
-        chars.SendNetBufferListsHandler = datapath.MPSendNetBufferLists
-        chars.ReturnNetBufferListsHandler = datapath.MPReturnNetBufferLists
-        chars.CancelSendHandler = datapath.MPCancelSend
-        chars.DevicePnPEventNotifyHandler = adapter.MPDevicePnPEventNotify
-        chars.ShutdownHandlerEx = adapter.MPShutdownEx
-        chars.CancelOidRequestHandler = adapter.MPCancelOidRequest
-        for field, fn in (miniport_handlers or {}).items():
-            if not hasattr(chars, field):
-                raise ValueError(f"not an NDIS_MINIPORT_DRIVER_CHARACTERISTICS field: {field}")
-            setattr(chars, field, fn)
-        status, handle = n.NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, chars)
-        if status != n.NDIS_STATUS_SUCCESS:
-            return n.STATUS_UNSUCCESSFUL
-        globals_.NdisMiniportDriverHandle = handle
-        return n.STATUS_SUCCESS
-
-    return DriverEntry
+    chars_fields: dict[str, Handler | None] = {**(miniport_handlers or {})}
+    if not co:
+        chars_fields["SetOptionsHandler"] = None
+    _replace("NDIS_MINIPORT_CO_CHARACTERISTICS", co_handlers)(n.NDIS_MINIPORT_CO_CHARACTERISTICS())  # fail early
+    driver = _testing().miniport_driver(
+        edit_chars=_replace("NDIS_MINIPORT_DRIVER_CHARACTERISTICS", chars_fields),
+        edit_co=_replace("NDIS_MINIPORT_CO_CHARACTERISTICS", co_handlers),
+    )
+    return driver.DriverEntry  # type: ignore[no-any-return]
 
 
 def client_driver_entry(**cl_handlers: Handler) -> Callable[[DRIVER_OBJECT, str], int]:
@@ -196,79 +171,9 @@ def client_driver_entry(**cl_handlers: Handler) -> Callable[[DRIVER_OBJECT, str]
     Load it under the name ``"client"`` so the sample's application entry points
     (``client.make_call``, ``client.close_call``) find it.
     """
-    from condis_edu.samples.client import af, bind, calls, protocol
-    from condis_edu.samples.client.state import ClGlobals
-
-    cl_fields = {
-        "ClCreateVcHandler": calls.ClCreateVc,
-        "ClDeleteVcHandler": calls.ClDeleteVc,
-        "ClOidRequestHandler": calls.ClOidRequest,
-        "ClOidRequestCompleteHandler": calls.ClOidRequestComplete,
-        "ClOpenAfCompleteHandlerEx": af.ClOpenAfCompleteEx,
-        "ClCloseAfCompleteHandler": af.ClCloseAfComplete,
-        "ClRegisterSapCompleteHandler": af.ClRegisterSapComplete,
-        "ClDeregisterSapCompleteHandler": af.ClDeregisterSapComplete,
-        "ClMakeCallCompleteHandler": calls.ClMakeCallComplete,
-        "ClModifyCallQoSCompleteHandler": calls.ClModifyCallQoSComplete,
-        "ClCloseCallCompleteHandler": calls.ClCloseCallComplete,
-        "ClAddPartyCompleteHandler": calls.ClAddPartyComplete,
-        "ClDropPartyCompleteHandler": calls.ClDropPartyComplete,
-        "ClIncomingCallHandler": calls.ClIncomingCall,
-        "ClIncomingCallQoSChangeHandler": calls.ClIncomingCallQoSChange,
-        "ClIncomingCloseCallHandler": calls.ClIncomingCloseCall,
-        "ClIncomingDropPartyHandler": calls.ClIncomingDropParty,
-        "ClCallConnectedHandler": calls.ClCallConnected,
-        "ClNotifyCloseAfHandler": af.ClNotifyCloseAf,
-    }
-    unknown = set(cl_handlers) - set(cl_fields)
-    if unknown:
-        raise ValueError(f"not NDIS_CO_CLIENT_OPTIONAL_HANDLERS fields: {sorted(unknown)}")
-    cl_fields.update(cl_handlers)
-
-    def SetOptions(NdisDriverHandle: object, DriverContext: object) -> int:
-        co = n.NDIS_PROTOCOL_CO_CHARACTERISTICS()
-        co.Header.Type = n.NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS
-        co.Header.Revision = n.NDIS_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
-        co.Header.Size = n.NDIS_SIZEOF_PROTOCOL_CO_CHARACTERISTICS_REVISION_1
-        co.CoStatusHandlerEx = bind.ClCoStatusEx
-        co.CoAfRegisterNotifyHandler = af.ClCoAfRegisterNotify
-        co.CoReceiveNetBufferListsHandler = calls.ClCoReceiveNetBufferLists
-        co.CoSendNetBufferListsCompleteHandler = calls.ClCoSendNetBufferListsComplete
-        status = n.NdisSetOptionalHandlers(NdisDriverHandle, co)  # type: ignore[arg-type]
-        if status != n.NDIS_STATUS_SUCCESS:
-            return status
-        cl = n.NDIS_CO_CLIENT_OPTIONAL_HANDLERS()
-        cl.Header.Type = n.NDIS_OBJECT_TYPE_CO_CLIENT_OPTIONAL_HANDLERS
-        cl.Header.Revision = n.NDIS_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1
-        cl.Header.Size = n.NDIS_SIZEOF_CO_CLIENT_OPTIONAL_HANDLERS_REVISION_1
-        for field, fn in cl_fields.items():
-            setattr(cl, field, fn)
-        return n.NdisSetOptionalHandlers(NdisDriverHandle, cl)  # type: ignore[arg-type]
-
-    def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
-        globals_ = ClGlobals()
-        DriverObject.DriverExtension = globals_
-        DriverObject.DriverUnload = protocol.ClUnload
-        chars = n.NDIS_PROTOCOL_DRIVER_CHARACTERISTICS()
-        chars.Header.Type = n.NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS
-        chars.Header.Revision = n.NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1
-        chars.Header.Size = n.NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1
-        chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
-        chars.Name = "client"
-        chars.SetOptionsHandler = SetOptions
-        chars.BindAdapterHandlerEx = bind.ClBindAdapterEx
-        chars.UnbindAdapterHandlerEx = bind.ClUnbindAdapterEx
-        chars.OpenAdapterCompleteHandlerEx = bind.ClOpenAdapterCompleteEx
-        chars.CloseAdapterCompleteHandlerEx = bind.ClCloseAdapterCompleteEx
-        chars.NetPnPEventHandler = bind.ClNetPnPEvent
-        chars.OidRequestCompleteHandler = bind.ClOidRequestComplete
-        status, handle = n.NdisRegisterProtocolDriver(globals_, chars)
-        if status != n.NDIS_STATUS_SUCCESS:
-            return n.STATUS_UNSUCCESSFUL
-        globals_.NdisProtocolHandle = handle
-        return n.STATUS_SUCCESS
-
-    return DriverEntry
+    edit = _replace("NDIS_CO_CLIENT_OPTIONAL_HANDLERS", cl_handlers)
+    edit(n.NDIS_CO_CLIENT_OPTIONAL_HANDLERS())  # reject unknown names now, not at load time
+    return _testing().protocol_driver(role="client", edit_cl=edit).DriverEntry  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------- handler tables of the samples
@@ -340,64 +245,11 @@ def mcm_tables() -> tuple[dict[str, Handler], dict[str, Handler]]:
 
 def call_manager_driver_entry(set_options: Handler) -> Callable[[DRIVER_OBJECT, str], int]:
     """The sample call manager's DriverEntry with ``set_options`` as its ProtocolSetOptions."""
-    from condis_edu.samples.call_manager import bind, protocol
-    from condis_edu.samples.call_manager.state import CmGlobals
-
-    def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
-        globals_ = CmGlobals()
-        DriverObject.DriverExtension = globals_
-        DriverObject.DriverUnload = protocol.CmUnload
-        chars = n.NDIS_PROTOCOL_DRIVER_CHARACTERISTICS()
-        chars.Header.Type = n.NDIS_OBJECT_TYPE_PROTOCOL_DRIVER_CHARACTERISTICS
-        chars.Header.Revision = n.NDIS_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1
-        chars.Header.Size = n.NDIS_SIZEOF_PROTOCOL_DRIVER_CHARACTERISTICS_REVISION_1
-        chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
-        chars.Name = "call_manager"
-        chars.SetOptionsHandler = set_options
-        chars.BindAdapterHandlerEx = bind.CmBindAdapterEx
-        chars.UnbindAdapterHandlerEx = bind.CmUnbindAdapterEx
-        chars.OpenAdapterCompleteHandlerEx = bind.CmOpenAdapterCompleteEx
-        chars.CloseAdapterCompleteHandlerEx = bind.CmCloseAdapterCompleteEx
-        chars.NetPnPEventHandler = bind.CmNetPnPEvent
-        chars.OidRequestCompleteHandler = bind.CmOidRequestComplete
-        status, handle = n.NdisRegisterProtocolDriver(globals_, chars)
-        if status != n.NDIS_STATUS_SUCCESS:
-            return n.STATUS_UNSUCCESSFUL
-        globals_.NdisProtocolHandle = handle
-        return n.STATUS_SUCCESS
-
-    return DriverEntry
+    edit = _replace("NDIS_PROTOCOL_DRIVER_CHARACTERISTICS", {"SetOptionsHandler": set_options})
+    return _testing().protocol_driver(role="cm", edit_chars=edit).DriverEntry  # type: ignore[no-any-return]
 
 
 def mcm_driver_entry(set_options: Handler) -> Callable[[DRIVER_OBJECT, str], int]:
     """The sample MCM's DriverEntry with ``set_options`` as its MiniportSetOptions."""
-    from condis_edu.samples.mcm import adapter, miniport
-    from condis_edu.samples.mcm.state import McmGlobals
-
-    def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
-        globals_ = McmGlobals()
-        DriverObject.DriverExtension = globals_
-        chars = n.NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
-        chars.Header.Type = n.NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS
-        chars.Header.Revision = n.NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
-        chars.Header.Size = n.NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
-        chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
-        chars.SetOptionsHandler = set_options
-        chars.InitializeHandlerEx = adapter.McmInitializeEx
-        chars.HaltHandlerEx = adapter.McmHaltEx
-        chars.UnloadHandler = miniport.McmDriverUnload
-        chars.PauseHandler = adapter.McmPause
-        chars.RestartHandler = adapter.McmRestart
-        chars.SendNetBufferListsHandler = adapter.McmSendNetBufferLists
-        chars.ReturnNetBufferListsHandler = adapter.McmReturnNetBufferLists
-        chars.CancelSendHandler = adapter.McmCancelSend
-        chars.DevicePnPEventNotifyHandler = adapter.McmDevicePnPEventNotify
-        chars.ShutdownHandlerEx = adapter.McmShutdownEx
-        chars.CancelOidRequestHandler = adapter.McmCancelOidRequest
-        status, handle = n.NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, chars)
-        if status != n.NDIS_STATUS_SUCCESS:
-            return n.STATUS_UNSUCCESSFUL
-        globals_.NdisMiniportDriverHandle = handle
-        return n.STATUS_SUCCESS
-
-    return DriverEntry
+    edit = _replace("NDIS_MINIPORT_DRIVER_CHARACTERISTICS", {"SetOptionsHandler": set_options})
+    return _testing().miniport_driver(name="mcm", use_mcm=True, edit_chars=edit).DriverEntry  # type: ignore[no-any-return]
