@@ -8,7 +8,12 @@ Serves the site on 127.0.0.1 (COOP/COEP on unless ``--plain``) and measures, the
   "Run" as soon as it exists; time from navigation start to the first live result of that cell;
 * instant: from that page, Material's instant navigation to the next notebook page (the same page
   again through another page if the site has only one), then "Run" on its first cell; time from
-  the navigation request to the first live result;
+  the navigation request to the first live result.
+
+The click is made inside the page, by the recorder, in the same task in which the button appears
+(``button.click()``: the runner's own handler, as for a mouse click). A Playwright ``click()`` would
+add its own actionability checks and round trips, 200-400 ms on this kind of machine, which are the
+tool's latency, not the site's;
 * bytes before any Run: sum of response body sizes fetched by the cold page (and its workers) until
   the network is idle, before anything is clicked;
 * bytes on the first Run: response bodies fetched from the click to the first result (Pyodide).
@@ -28,6 +33,7 @@ import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, Request, Route, sync_playwright
 
@@ -59,7 +65,7 @@ TARGETS = {
 # navigation (the script stays; the observer watches the whole document).
 RECORDER = """
 (() => {
-  window.__condisBench = { results: [] };
+  window.__condisBench = { results: [], autoClick: !!window.__condisBenchColdClick };
   const seen = new WeakSet();
   const check = () => {
     const final = '.condis-output[data-state="done"], .condis-output[data-state="error"]';
@@ -73,6 +79,35 @@ RECORDER = """
       });
     }
   };
+  // Where the time goes: when each page's first Run button appeared, when it was clicked, and how
+  // the worker says Python started.
+  window.__condisBench.marks = [];
+  const mark = (what) => window.__condisBench.marks.push({ what, t: performance.now(), path: location.pathname });
+  document.addEventListener('DOMContentLoaded', () => mark('dcl'));
+  document.addEventListener('click', (e) => {
+    if (e.target.closest && e.target.closest('[data-condis-cell="0"]')) mark('click');
+  }, true);
+  let lastButton = null, runtimeSeen = false;
+  // armed by the bench before each measured navigation (cold: by an init script)
+  const runButton = () => [...document.querySelectorAll('[data-condis-cell="0"] button')]
+    .find((b) => b.textContent.trim() === 'Run');
+  const watch = () => {
+    // A new page's button is a new element (instant navigation may change the URL first).
+    const run = runButton();
+    if (run && run !== lastButton) {
+      lastButton = run; mark('button');
+      if (window.__condisBench.autoClick) { window.__condisBench.autoClick = false; run.click(); }
+    }
+    const status = !runtimeSeen && document.querySelector('[data-runtime-from]');
+    if (status) {
+      runtimeSeen = true;
+      window.__condisBench.runtime = {
+        from: status.dataset.runtimeFrom, timings: JSON.parse(status.dataset.runtimeTimings || '{}'),
+      };
+    }
+  };
+  new MutationObserver(watch).observe(document,
+    { subtree: true, childList: true, attributes: true, attributeFilter: ['data-runtime-timings'] });
   new MutationObserver(check).observe(document,
     { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
 })();
@@ -94,6 +129,7 @@ class Meter:
     """Response body bytes per URL, for the page and its workers."""
 
     entries: list[tuple[str, int]] = field(default_factory=list)
+    started: list[float] = field(default_factory=list)  # wall-clock ms at which each request started
     marker: int = 0
 
     def attach(self, context: BrowserContext) -> None:
@@ -103,6 +139,7 @@ class Meter:
             except Exception:
                 size = 0
             self.entries.append((request.url, max(size, 0)))
+            self.started.append(request.timing.get("startTime", -1.0))
 
         context.on("requestfinished", finished)
 
@@ -111,6 +148,9 @@ class Meter:
 
     def since_mark(self) -> list[tuple[str, int]]:
         return self.entries[self.marker :]
+
+    def started_after(self, wall_ms: float) -> list[tuple[str, int]]:
+        return [e for e, t in zip(self.entries, self.started, strict=True) if t >= wall_ms]
 
 
 def notebook_paths(site: Path) -> list[str]:
@@ -168,15 +208,22 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
     cold_meter = Meter()
     cold_meter.attach(cold_ctx)
     page = cold_ctx.new_page()
+    page.add_init_script("window.__condisBenchColdClick = true;")
     page.add_init_script(RECORDER)
+    # The first Run's bytes: every request that started at or after the click.
     page.goto(base + first, wait_until="commit")
-    run = page.locator('[data-condis-cell="0"]').get_by_role("button", name="Run", exact=True)
-    run.wait_for()
-    cold_meter.mark()
-    run.click()
     t_cold = first_result(page, first, 0) / 1000
-    first_run_bytes = sum(size for _, size in cold_meter.since_mark())
-    first_run_urls = cold_meter.since_mark()
+    click_wall = page.evaluate(
+        "() => { const c = window.__condisBench.marks.find((m) => m.what === 'click');"
+        " return c ? performance.timeOrigin + c.t : null; }"
+    )
+    if click_wall is None:
+        raise SystemExit("the recorder never clicked Run on the cold page")
+    page.wait_for_function("() => !!window.__condisBench.runtime")
+    cold_marks = page.evaluate("() => ({ marks: window.__condisBench.marks, runtime: window.__condisBench.runtime })")
+    page.wait_for_timeout(300)  # let the last responses of the first Run finish
+    first_run_urls = cold_meter.started_after(click_wall - 1)
+    first_run_bytes = sum(size for _, size in first_run_urls)
 
     # Instant navigation to the next notebook (or away and back when the site has only one).
     target = pages[1] if len(pages) > 1 else first
@@ -185,11 +232,16 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
         page.wait_for_function("() => !document.querySelector('[data-condis-cell]')")
     cold_meter.mark()
     page.evaluate("window.__condisBenchMarker = 1")
-    t0 = page.evaluate(f"(u) => {{ const t = performance.now(); ({FOLLOW_LINK})(u); return t; }}", base + target)
-    run = page.locator('[data-condis-cell="0"]').get_by_role("button", name="Run", exact=True)
-    run.wait_for()
-    run.click()
-    t_instant = (first_result(page, target, t0) - t0) / 1000
+    arm_and_follow = (
+        "(u) => { window.__condisBench.autoClick = true; const t = performance.now();"
+        f" ({FOLLOW_LINK})(u); return t; }}"
+    )
+    t0 = page.evaluate(arm_and_follow, base + target)
+    t_result = first_result(page, target, t0)
+    t_instant = (t_result - t0) / 1000
+    instant_marks = [
+        (m["what"], round(m["t"] - t0)) for m in page.evaluate("() => window.__condisBench.marks") if m["t"] >= t0
+    ]
     if not page.evaluate("() => window.__condisBenchMarker === 1"):
         raise SystemExit("instant navigation did not happen (the page was reloaded): check sitemap.xml / site_url")
     reloaded = [u for u, _ in cold_meter.since_mark() if "/pyodide/" in u]
@@ -201,6 +253,8 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
         "instant_s": t_instant,
         "bytes_before_run": before,
         "bytes_first_run": first_run_bytes,
+        "_cold": cold_marks,  # type: ignore[dict-item]
+        "_instant": instant_marks,  # type: ignore[dict-item]
         "_before_urls": before_urls,  # type: ignore[dict-item]
         "_first_run_urls": first_run_urls,  # type: ignore[dict-item]
     }
@@ -208,6 +262,19 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
 
 def fmt(key: str, value: float) -> str:
     return f"{value:.2f} s" if key.endswith("_s") else f"{value / 1e6:.2f} MB ({int(value):,} bytes)"
+
+
+def breakdown(r: dict[str, Any]) -> str:
+    """Where a run's time went: page milestones (ms from navigation) and the worker's own timings."""
+    cold = r["_cold"]
+    marks = ", ".join(f"{m['what']} {m['t']:.0f}" for m in cold["marks"] if m["what"] in ("dcl", "button", "click"))
+    runtime = cold.get("runtime") or {}
+    timings = ", ".join(f"{k} {v}" for k, v in (runtime.get("timings") or {}).items() if k != "start")
+    instant = ", ".join(f"{what} {t}" for what, t in r["_instant"])
+    return (
+        f"cold: {marks}, result {r['cold_s'] * 1000:.0f}; worker ({runtime.get('from', '?')}): {timings}"
+        f" | instant: {instant}, result {r['instant_s'] * 1000:.0f}"
+    )
 
 
 def top(entries: list[tuple[str, int]], base: str, n: int = 6) -> str:
@@ -251,6 +318,8 @@ def main() -> int:
                     f"  run {i + 1}: cold {r['cold_s']:.2f} s, instant {r['instant_s']:.3f} s, "
                     f"before-run {r['bytes_before_run'] / 1e6:.2f} MB, first-run {r['bytes_first_run'] / 1e6:.2f} MB"
                 )
+                if args.verbose:
+                    print(f"         {breakdown(r)}")
         finally:
             browser.close()
             server.shutdown()

@@ -7,6 +7,8 @@
   The source stays inside as a ``<pre>`` so the page still says something without JavaScript.
 - Every notebook is also published as ``.ipynb`` next to its page, for download
   (``overrides/partials/actions.html`` shows the download buttons).
+- The playground page gets the package's catalogue of examples (``condis_edu.scenarios.as_json()``)
+  as an inert JSON script, so its picker offers exactly the scripts the test tiers run.
 - ``nav`` entries in mkdocs.yml may be glob patterns (``rules/*.md``): each expands to the matching
   pages in file-name order, minus pages the nav already names. Folders whose pages are generated
   (verifier rule families, API pages) then join the navigation without anyone editing mkdocs.yml.
@@ -123,12 +125,25 @@ _NOT_SEARCHED = (
 )
 
 
+PLAYGROUND_PAGE = "playground.md"
+PLAYGROUND_DATA_ID = "condis-playground-scenarios"
+
+
+def playground_data() -> str:
+    """The ``<script type="application/json">`` the playground's picker reads (web/playground.js)."""
+    from condis_edu.scenarios import as_json  # the package being documented, from src/
+
+    return f'<script type="application/json" id="{PLAYGROUND_DATA_ID}" data-search-exclude>{as_json()}</script>'
+
+
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     """Keep notebook outputs (long traces, tables) out of the search index: the prose and code stay.
 
     Material's search skips elements carrying ``data-search-exclude``; the index is what every page
     downloads before anything is run, so it is part of the page-weight budget.
     """
+    if page.file.src_uri == PLAYGROUND_PAGE:
+        return html_text + playground_data()
     if not _is_notebook(page):
         return html_text
     for opening in _NOT_SEARCHED:

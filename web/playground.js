@@ -4,11 +4,27 @@
 import { loadEditor, siteRoot } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
 import { execute, forgetNamespace, restart, runtimeState, stop } from "./runtime.js";
-import { SAMPLES } from "./samples.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
 const NS = "playground";
+const DATA_ID = "condis-playground-scenarios";
+const FALLBACK_CODE = "from condis_edu import Machine\n\nm = Machine()\nm\n";
+
+/**
+ * The picker's examples: condis_edu.scenarios.as_json(), embedded in the page at build time
+ * (tools/mkdocs_hooks.py), so they are the scripts the test tiers run. [{id, title, group, summary, code}]
+ */
+export function readScenarios(doc) {
+  const node = doc.getElementById(DATA_ID);
+  if (!node) return [];
+  try {
+    const list = JSON.parse(node.textContent);
+    return Array.isArray(list) ? list.filter((s) => s && typeof s.id === "string" && typeof s.code === "string") : [];
+  } catch {
+    return [];
+  }
+}
 const storageKey = () => `${siteRoot().pathname}condis-playground.code`;
 
 export function encodeCode(code) {
@@ -58,12 +74,21 @@ class Playground {
     this.token = 0;
     this.saveTimer = 0;
 
-    this.picker = el("select", { id: "condis-pg-example", class: "condis-select" }, [
+    this.scenarios = readScenarios(root.ownerDocument);
+    const groups = [...new Set(this.scenarios.map((s) => s.group || "Examples"))];
+    this.picker = el("select", { id: "condis-pg-example", class: "condis-select", "aria-describedby": "condis-pg-summary" }, [
       el("option", { value: "" }, "Your code"),
-      ...SAMPLES.map((s) => el("option", { value: s.id }, s.title)),
+      ...groups.map((group) =>
+        el(
+          "optgroup",
+          { label: group },
+          this.scenarios.filter((s) => (s.group || "Examples") === group).map((s) => el("option", { value: s.id }, s.title)),
+        ),
+      ),
     ]);
     this.picker.addEventListener("change", () => this.pick(this.picker.value));
     const pickerLabel = el("label", { for: this.picker.id, class: "condis-label" }, "Example");
+    this.summaryLine = el("p", { class: "condis-muted condis-pg-summary", id: "condis-pg-summary" });
 
     this.runBtn = button("Run", () => this.run(), { class: "condis-btn condis-run", icon: "run", title: "Run (Shift+Enter or Ctrl+Enter in the editor)" });
     this.stopBtn = button("Stop", () => this.stop(), { class: "condis-btn", icon: "stop" });
@@ -99,6 +124,7 @@ class Playground {
         this.status.announcer.node,
         this.status.alert,
       ]),
+      this.summaryLine,
       this.shareBox,
       el("div", { class: "condis-playground-panes" }, [
         el("div", { class: "condis-playground-code" }, [el("h2", { class: "condis-pane-title" }, "Code"), this.editorHost]),
@@ -107,7 +133,7 @@ class Playground {
     );
 
     const shared = codeFromHash();
-    const initial = shared ?? load() ?? SAMPLES[0].code;
+    const initial = shared ?? load() ?? this.scenarios[0]?.code ?? FALLBACK_CODE;
     if (shared != null) save(shared);
     this.pendingCode = initial;
     this.syncPicker(initial);
@@ -158,15 +184,18 @@ class Playground {
   }
 
   syncPicker(code) {
-    const sample = SAMPLES.find((s) => s.code === code);
-    this.picker.value = sample ? sample.id : "";
+    const scenario = this.scenarios.find((s) => s.code === code);
+    this.picker.value = scenario ? scenario.id : "";
+    this.summaryLine.textContent = scenario
+      ? scenario.summary
+      : "Your own code. Pick an example to start from one of the package's scenarios.";
   }
 
   pick(id) {
-    const sample = SAMPLES.find((s) => s.id === id);
-    if (!sample) return;
-    this.setCode(sample.code);
-    this.status.announce(`Loaded the example "${sample.title}".`);
+    const scenario = this.scenarios.find((s) => s.id === id);
+    if (!scenario) return;
+    this.setCode(scenario.code);
+    this.status.announce(`Loaded the example "${scenario.title}".`);
   }
 
   run() {

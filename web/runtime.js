@@ -105,7 +105,7 @@ export function startRuntime() {
         break;
       case "ready":
         rt.status = "ready";
-        rt.info = { python: data.python, pyodide: data.pyodide, engine: data.engine, timings: data.timings };
+        rt.info = { python: data.python, pyodide: data.pyodide, engine: data.engine, from: data.from, timings: data.timings };
         rt.progress = { ...rt.progress, stage: "Ready" };
         resolve(rt.info);
         notify({ type: "ready" });

@@ -29,6 +29,9 @@ export class StatusView {
       const bytes = progress.total ? ` ${formatMB(progress.loaded)} of ${formatMB(progress.total)} MB` : "";
       this.text.textContent = `${progress.stage || "Loading Python"}…${bytes}`;
     } else if (status === "ready") {
+      // For tests and tools/bench_site.py: how Python started (snapshot | boot) and its timings.
+      this.node.dataset.runtimeFrom = state.info.from || "";
+      this.node.dataset.runtimeTimings = JSON.stringify(state.info.timings || {});
       const engine = state.info.engine ? `, condis-edu ${state.info.engine}` : "";
       const stopHow = state.canInterrupt ? "" : " Stop restarts Python here (no cross-origin isolation).";
       this.text.textContent = `Python ${state.info.python} ready${engine}.${stopHow}`;

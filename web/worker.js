@@ -4,7 +4,7 @@
 //                 {type:"run", id, ns, label, code}
 //                 {type:"forget", ns}
 // worker -> page: {type:"progress", stage, loaded, total}
-//                 {type:"ready", python, pyodide, engine}
+//                 {type:"ready", python, pyodide, engine, from, timings}   from: snapshot | boot
 //                 {type:"fatal", message}
 //                 {type:"out", id, msg}        msg: stream | display | result | error (from condis_live.py)
 //                 {type:"done", id, status}    status: ok | error | interrupted
@@ -15,7 +15,7 @@ let live = null;
 let interruptBuffer = null;
 
 // ------------------------------------------------------------------ download progress
-// Count bytes as Pyodide fetches its files, so the page can show "4.1 of 12.3 MB".
+// Count bytes as the runtime's files arrive, so the page can show "4.1 of 12.3 MB".
 const progress = { loaded: 0, total: 0, stage: "" };
 let lastReport = 0;
 function report(force = false) {
@@ -37,37 +37,88 @@ function fatalDuringStart(message) {
   starting = false;
   postMessage({ type: "fatal", message });
 }
-// Pyodide only asks for its lock file and for condis-edu's wheel after its own start-up (wasm
-// compile, Python boot). We start both downloads at once instead, in parallel with that start-up,
-// and answer Pyodide's later requests for the same URLs with these responses. Pyodide still loads
-// condis-edu by name from the lock; only the waiting is gone.
+
+// The progress bar counts bytes on the wire. A gzip'd response streams decoded bytes while its
+// Content-Length is the compressed size, so decoded bytes are scaled by compressed/decoded; the
+// decoded sizes of the big files come from condis-snapshot.json.
+const decodedSizes = new Map();
+
+/** A response whose body is counted into the progress bar as it streams. */
+function counted(response) {
+  if (!response.ok || !response.body) return response;
+  const name = new URL(response.url || "x:/").pathname.split("/").pop();
+  const wire = Number(response.headers.get("content-length")) || 0;
+  const decoded = response.headers.get("content-encoding") ? decodedSizes.get(name) || 0 : wire;
+  const scale = wire && decoded ? wire / decoded : 0; // 0: unknown, count the whole file at the end
+  progress.total += wire;
+  report(true);
+  let counted = 0; // bytes of this response added to progress.loaded
+  let exact = 0;
+  const reader = response.body.getReader();
+  const body = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        progress.loaded += wire - counted; // exact once complete, whatever the rounding or scale
+        controller.close();
+        report(true);
+        return;
+      }
+      exact += value.byteLength * scale;
+      const next = Math.min(Math.floor(exact), wire); // whole bytes, never past this file's size
+      progress.loaded += next - counted;
+      counted = next;
+      report();
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
+// Pyodide asks for its files one after another as its start-up proceeds (lock, wasm, standard
+// library, then our wheel after Python has booted). We start every download at once instead and
+// answer Pyodide's later requests for the same URLs with these responses. Pyodide still loads what
+// it loads by name from the lock; only the waiting is gone.
 const early = new Map(); // absolute URL -> Promise<Response>
 function prefetch(url, init) {
   const promise = realFetch(url, init);
-  promise.catch(() => {}); // an error surfaces when Pyodide asks for the file
+  promise.catch(() => {}); // an error surfaces when the file is asked for
   early.set(url, promise);
   return promise;
 }
+function takeEarly(url) {
+  const pending = early.get(url);
+  early.delete(url);
+  return pending;
+}
+function sriOf(hex) {
+  // The subresource-integrity form of the lock's sha256, as Pyodide itself asks for it.
+  return `sha256-${btoa(hex.match(/../g).map((byte) => String.fromCharCode(parseInt(byte, 16))).join(""))}`;
+}
+/** Fetch the lock and start the download of package `name`; resolves to its lock entry and URL. */
 function prefetchPackage(indexURL, name) {
-  prefetch(indexURL + "pyodide-lock.json")
+  return prefetch(indexURL + "pyodide-lock.json")
     .then((response) => (response.ok ? response.clone().json() : null))
     .then((lock) => {
       const entry = lock && lock.packages && lock.packages[name];
-      if (!entry) return;
-      // Same subresource-integrity check Pyodide asks for: the lock's sha256, base64-encoded.
-      const digest = entry.sha256.match(/../g).map((byte) => String.fromCharCode(parseInt(byte, 16))).join("");
-      prefetch(new URL(entry.file_name, indexURL).href, { integrity: `sha256-${btoa(digest)}` });
+      if (!entry) return null;
+      const url = new URL(entry.file_name, indexURL).href;
+      prefetch(url, { integrity: sriOf(entry.sha256) });
+      return { entry, url };
     })
-    .catch(() => {});
+    .catch(() => null);
 }
 
 self.fetch = async (input, init) => {
   // Pyodide passes strings, URL objects (packages) or Requests.
   const url = input instanceof URL ? input.href : typeof input === "string" ? input : input.url;
   const name = String(url).split("/").pop();
-  const key = new URL(String(url), self.location.href).href;
-  const pending = early.get(key);
-  early.delete(key);
+  const pending = takeEarly(new URL(String(url), self.location.href).href);
   let response;
   try {
     response = await (pending ?? realFetch(input, init));
@@ -76,28 +127,7 @@ self.fetch = async (input, init) => {
     throw error;
   }
   if (!response.ok) fatalDuringStart(`the site answered HTTP ${response.status} for ${name}`);
-  const length = Number(response.headers.get("content-length")) || 0;
-  if (!response.ok || !response.body) return response;
-  progress.total += length;
-  report(true);
-  const reader = response.body.getReader();
-  const counted = new ReadableStream({
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) {
-        controller.close();
-        report(true);
-        return;
-      }
-      progress.loaded += value.byteLength;
-      report();
-      controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return counted(response);
 };
 
 function scriptBytes(url) {
@@ -106,37 +136,109 @@ function scriptBytes(url) {
   return entry ? entry.encodedBodySize || entry.decodedBodySize || 0 : 0;
 }
 
+// ------------------------------------------------------------------ the build's snapshot
+// The build boots Python once, imports condis-edu and saves the heap (tools/make_snapshot.mjs).
+// Restoring that heap replaces the slowest part of a start. It only fits the wheel the lock names:
+// anything else (no snapshot, another wheel, a failed restore) falls back to a normal start.
+const SNAPSHOT_MAGIC = 1886286592; // the first word of a Pyodide 0.29 memory snapshot
+
+async function planSnapshot(indexURL, packagePromise) {
+  const metaURL = indexURL + "condis-snapshot.json";
+  const metaResponse = realFetch(metaURL).catch(() => null);
+  const [response, pkg] = await Promise.all([metaResponse, packagePromise]);
+  if (!response || !response.ok || !pkg) return null;
+  let meta;
+  try {
+    meta = await response.json();
+  } catch {
+    return null;
+  }
+  if (meta.wheel_sha256 !== pkg.entry.sha256) return null; // made for another build of the wheel
+  for (const [name, size] of Object.entries(meta.sizes || {})) decodedSizes.set(name, size);
+  const heap = realFetch(indexURL + "condis-snapshot.bin")
+    .then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return counted(r).arrayBuffer();
+    })
+    .then((bytes) => {
+      // Checked here, before Pyodide sizes its memory from it: a truncated or foreign file must
+      // fail cleanly (Pyodide itself then checks the build id of its wasm).
+      const magic = bytes.byteLength >= 4 ? new Uint32Array(bytes, 0, 1)[0] : 0;
+      if (bytes.byteLength !== meta.size || magic !== SNAPSHOT_MAGIC) {
+        throw new Error(`condis-snapshot.bin is not the snapshot condis-snapshot.json describes`);
+      }
+      return bytes;
+    });
+  heap.catch(() => {});
+  return { meta, heap, pkg };
+}
+
+const quiet = { stdout: () => {}, stderr: () => {} };
+const ENV = { HOME: "/home/pyodide", PYTHONHASHSEED: "0" }; // as tools/make_snapshot.mjs
+
+async function startFromSnapshot(indexURL, plan, t) {
+  stage("Restoring Python");
+  const py = await self.loadPyodide({ indexURL, env: { ...ENV }, _loadSnapshot: plan.heap, ...quiet });
+  t.restored = performance.now();
+  // The heap holds every condis-edu module already imported; the file system does not (it lives
+  // in JavaScript), so the same wheel is unpacked again for anything that reads the package's files.
+  const wheel = await (await self.fetch(plan.pkg.url)).arrayBuffer();
+  py.unpackArchive(wheel, "wheel", { extractDir: plan.meta.purelib });
+  py.loadedPackages["condis-edu"] = "snapshot";
+  // Every reader restores the same heap: a module that seeded itself at import would repeat.
+  py.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
+  return py;
+}
+
+async function startFromScratch(indexURL) {
+  const py = await self.loadPyodide({ indexURL, env: { ...ENV }, ...quiet });
+  stage("Loading condis-edu");
+  const errors = [];
+  // By name, from the merged pyodide-lock.json the site ships. A failed load still resolves,
+  // so the error callback is the only signal.
+  await py.loadPackage("condis-edu", {
+    messageCallback: () => {},
+    errorCallback: (message) => errors.push(message),
+  });
+  if (errors.length) throw new Error(`condis-edu did not load: ${errors.join("; ")}`);
+  return py;
+}
+
 // ------------------------------------------------------------------ start-up
 async function init({ indexURL, interruptBuffer: buffer }) {
   try {
     const t = { start: performance.now() };
     stage("Downloading Python");
-    prefetchPackage(indexURL, "condis-edu");
-    const scriptURL = indexURL + "pyodide.js";
-    importScripts(scriptURL);
+    const pkg = prefetchPackage(indexURL, "condis-edu");
+    const plan = planSnapshot(indexURL, pkg);
+    prefetch(indexURL + "pyodide.asm.wasm");
+    prefetch(indexURL + "python_stdlib.zip");
+    // Both scripts in one call (the browser fetches them in parallel); loadPyodide then finds
+    // Emscripten's module factory already defined and does not load pyodide.asm.js itself.
+    const scripts = [indexURL + "pyodide.js", indexURL + "pyodide.asm.js"];
+    importScripts(...scripts);
     t.script = performance.now();
-    const jsBytes = scriptBytes(scriptURL);
-    progress.loaded += jsBytes;
-    progress.total += jsBytes;
-    pyodide = await self.loadPyodide({
-      indexURL,
-      stdout: () => {},
-      stderr: () => {},
-    });
+    for (const url of scripts) {
+      const bytes = scriptBytes(url);
+      progress.loaded += bytes;
+      progress.total += bytes;
+    }
+    const snapshot = await plan;
+    let from = "boot";
+    if (snapshot) {
+      try {
+        pyodide = await startFromSnapshot(indexURL, snapshot, t);
+        from = "snapshot";
+      } catch (error) {
+        console.warn(`condis-edu: the site's Python snapshot did not restore (${error.message || error}); starting normally`);
+        pyodide = null;
+      }
+    }
+    if (!pyodide) {
+      // The snapshot path may have consumed the early downloads; Pyodide fetches again what it needs.
+      pyodide = await startFromScratch(indexURL);
+    }
     t.pyodide = performance.now();
-    const asm = scriptBytes(indexURL + "pyodide.asm.js");
-    progress.loaded += asm;
-    progress.total += asm;
-    stage("Loading condis-edu");
-    const errors = [];
-    // By name, from the merged pyodide-lock.json the site ships. A failed load still resolves,
-    // so the error callback is the only signal.
-    await pyodide.loadPackage("condis-edu", {
-      messageCallback: () => {},
-      errorCallback: (message) => errors.push(message),
-    });
-    if (errors.length) throw new Error(`condis-edu did not load: ${errors.join("; ")}`);
-    t.package = performance.now();
     stage("Starting Python");
     live = pyodide.runPython(`
 import sys, types
@@ -145,13 +247,9 @@ _m.__file__ = "<condis_live>"
 sys.modules["condis_live"] = _m
 exec(compile(${JSON.stringify(LIVE_PY)}, "<condis_live>", "exec"), _m.__dict__)
 _m`);
-    const versions = pyodide
-      .runPython(
-        `import sys; "%d.%d.%d" % sys.version_info[:3]`,
-      )
-      .split("|");
-    const lockEntry = pyodide.loadedPackages && pyodide._api?.lockfile_packages?.["condis-edu"];
-    versions[1] = (lockEntry && lockEntry.version) || "";
+    const python = pyodide.runPython(`import sys; "%d.%d.%d" % sys.version_info[:3]`);
+    const lockEntry = pyodide._api?.lockfile_packages?.["condis-edu"];
+    const engine = (lockEntry && lockEntry.version) || "";
     if (buffer) {
       interruptBuffer = buffer;
       pyodide.setInterruptBuffer(buffer);
@@ -161,7 +259,7 @@ _m`);
     starting = false;
     stage("Ready");
     const timings = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v - t.start)]));
-    postMessage({ type: "ready", timings, python: versions[0], engine: versions[1], pyodide: pyodide.version, loaded: progress.loaded });
+    postMessage({ type: "ready", timings, from, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
   } catch (error) {
     // A Python error's message is its whole traceback: its last line says what went wrong.
     const lines = String((error && error.message) || error).trim().split("\n");

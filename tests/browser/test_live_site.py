@@ -22,9 +22,8 @@ def site_pages() -> list[str]:
 
 
 def editor_text(page: Page) -> str:
-    return page.evaluate(
-        "[...document.querySelectorAll('#condis-playground .cm-line')].map(l => l.textContent).join('\\n')"
-    )
+    """The playground editor's whole document (CodeMirror only renders the lines in view)."""
+    return page.evaluate("document.querySelector('#condis-playground .cm-content').cmView.view.state.doc.toString()")
 
 
 def open_playground(page: Page, url: str) -> None:
@@ -90,6 +89,45 @@ def test_playground_examples_and_run(browser: Browser, site_server: SiteServer) 
         page.locator("#condis-playground .cm-content").click()
         page.keyboard.press("Escape")
         assert page.evaluate("document.activeElement.textContent") == "Run"
+        assert not rec.foreign_requests()
+    finally:
+        context.close()
+
+
+def test_every_playground_example_runs_live(browser: Browser, site_server: SiteServer) -> None:
+    """The picker offers the package's catalogue (condis_edu.scenarios), grouped, and each entry
+    shows live what the package's own tests expect of it."""
+    from condis_edu.scenarios import GROUPS, SCENARIOS
+
+    context = browser.new_context()
+    try:
+        rec = open_page(context, site_server)
+        page = rec.page
+        open_playground(page, site_server.base_url + "playground/")
+        groups = page.locator("#condis-pg-example optgroup").evaluate_all("(gs) => gs.map((g) => g.label)")
+        assert groups == list(GROUPS)
+        ids = page.locator("#condis-pg-example option").evaluate_all("(os) => os.map((o) => o.value)")
+        assert ids == ["", *(s.id for s in SCENARIOS)]
+        for scenario in SCENARIOS:
+            page.select_option("#condis-pg-example", scenario.id)
+            assert editor_text(page).rstrip("\n") == scenario.code.rstrip("\n")
+            assert page.locator("#condis-pg-summary").inner_text() == scenario.summary
+            if scenario.endless:
+                continue  # Stop is tested on its own (test_live_cells.py)
+            page.evaluate("() => { const o = document.querySelector('#condis-playground .condis-output');"
+                          " o.dataset.state = 'previous'; }")
+            page.get_by_role("button", name="Run", exact=True).click()
+            out = page.locator('#condis-playground .condis-output[data-state="done"], '
+                               '#condis-playground .condis-output[data-state="error"]')
+            out.wait_for(timeout=90_000)
+            assert out.get_attribute("data-state") == "done", f"{scenario.id}: {out.inner_text()[-2000:]}"
+            # What a reader can read: the text, plus the source of each diagram drawn.
+            shown = out.evaluate(
+                "(o) => o.textContent + [...o.querySelectorAll('[data-mermaid-source]')]"
+                ".map((d) => d.dataset.mermaidSource).join('\\n')"
+            )
+            missing = [text for text in scenario.expect if text not in shown]
+            assert not missing, f"{scenario.id}: {missing} not in the live output"
         assert not rec.foreign_requests()
     finally:
         context.close()
