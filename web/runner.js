@@ -16,6 +16,7 @@ function adoptStaticMermaid(doc) {
 }
 
 function mount() {
+  const started = performance.now();
   try {
     page?.unmount?.();
   } catch (error) {
@@ -25,6 +26,8 @@ function mount() {
   adoptStaticMermaid(document);
   page = mountNotebook(document) || mountPlayground(document);
   renderMermaidIn(document.querySelector(".md-content") || document.body);
+  // Visible in the browser's performance panel and to tools/bench_site.py.
+  performance.measure("condis:mount", { start: started, end: performance.now() });
 }
 
 // First load: runs at the end of <body>, before Material's document$ fires on DOMContentLoaded.
