@@ -240,7 +240,11 @@ class Machine:
         return adapter
 
     def pause_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Pause a running adapter (its protocol bindings are paused by NDIS first)."""
+        """Pause a running adapter: MiniportPause, after pausing any IM virtual miniport stacked on it.
+
+        Simplification: the protocol bindings on the adapter are not sent ``NetEventPause`` first, as
+        NDIS would do; sends that arrive meanwhile are completed with ``NDIS_STATUS_PAUSED``.
+        """
         target = self._adapter(adapter)
         self._check_top_level("pause_adapter")
         if target.state is not AdapterState.RUNNING:

@@ -128,3 +128,22 @@ def test_connectionless_oid_through_the_virtual_miniport() -> None:
     with m.running_as("ethproto"):
         assert NdisOidRequest(binding.handle, request) == NDIS_STATUS_SUCCESS
     assert request.DATA.QUERY_INFORMATION.InformationBuffer == b"\x02\x00LANE"
+
+
+def test_open_on_an_adapter_of_another_medium_is_refused_with_unsupported_media() -> None:
+    # ethproto asks for Ethernet; the loopback NIC below is a CoNDIS (ATM) adapter. NDIS refuses the
+    # open with ndis.h's NDIS_STATUS_UNSUPPORTED_MEDIA and creates no binding.
+    from condis_edu import Machine
+    from condis_edu.samples import ethproto, loopback_miniport
+    from condis_edu.status import NDIS_STATUS_UNSUPPORTED_MEDIA, status_name
+
+    m = Machine()
+    m.load_driver(loopback_miniport)
+    m.load_driver(ethproto)
+    nic = m.start_adapter("loopback_miniport")
+    m.bind_all()
+    assert NDIS_STATUS_UNSUPPORTED_MEDIA == 0xC0010019
+    assert status_name(NDIS_STATUS_UNSUPPORTED_MEDIA) == "NDIS_STATUS_UNSUPPORTED_MEDIA"
+    opens = [line for line in m.trace.to_text().splitlines() if "NdisOpenAdapterEx" in line]
+    assert opens and all("NDIS_STATUS_UNSUPPORTED_MEDIA" in line for line in opens), opens
+    assert not [b for b in nic.bindings if b.protocol.name == "ethproto"]

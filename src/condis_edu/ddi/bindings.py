@@ -17,7 +17,13 @@ from condis_edu.errors import HarnessError
 from condis_edu.handles import NDIS_HANDLE, retarget
 from condis_edu.library import NdisLibrary, library_of
 from condis_edu.objects import BindAttempt, Binding, ProtocolDriver, UnbindAttempt
-from condis_edu.status import NDIS_STATUS, NDIS_STATUS_FAILURE, NDIS_STATUS_PENDING, NDIS_STATUS_SUCCESS
+from condis_edu.status import (
+    NDIS_STATUS,
+    NDIS_STATUS_FAILURE,
+    NDIS_STATUS_PENDING,
+    NDIS_STATUS_SUCCESS,
+    NDIS_STATUS_UNSUPPORTED_MEDIA,
+)
 from condis_edu.structures import NDIS_OPEN_PARAMETERS, NET_PNP_EVENT_NOTIFICATION
 
 
@@ -64,7 +70,7 @@ def _open(
     medium = adapter.general.MediaType if adapter.general is not None else 0
     media = tuple(params.MediumArray)
     if media and medium not in media:
-        return NDIS_STATUS_FAILURE, None  # ndis.h: NDIS_STATUS_UNSUPPORTED_MEDIA, not modelled
+        return NDIS_STATUS_UNSUPPORTED_MEDIA, None  # none of the protocol's media is the adapter's
     params.SelectedMediumIndex = media.index(medium) if media else None
     handle = lib.handles.mint("binding", None)
     binding = Binding(handle, protocol, adapter, context)
