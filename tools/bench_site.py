@@ -188,7 +188,26 @@ def follow_sitemap(context: BrowserContext, site_url: str | None, base: str) -> 
     context.route("**/sitemap.xml", handle)
 
 
-def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str | None) -> dict[str, float]:
+def throttle(page: Page, mbps: float | None) -> None:
+    """Emulate a slower line for this page and its workers: ``mbps`` down, half that up, 40 ms RTT."""
+    if not mbps:
+        return
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 40,
+            "downloadThroughput": mbps * 1e6 / 8,
+            "uploadThroughput": mbps * 1e6 / 16,
+        },
+    )
+
+
+def one_run(
+    context: BrowserContext, base: str, pages: list[str], site_url: str | None, mbps: float | None = None
+) -> dict[str, float]:
     meter = Meter()
     meter.attach(context)
     page = context.new_page()
@@ -208,6 +227,7 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
     cold_meter = Meter()
     cold_meter.attach(cold_ctx)
     page = cold_ctx.new_page()
+    throttle(page, mbps)
     page.add_init_script("window.__condisBenchColdClick = true;")
     page.add_init_script(RECORDER)
     # The first Run's bytes: every request that started at or after the click.
@@ -247,10 +267,21 @@ def one_run(context: BrowserContext, base: str, pages: list[str], site_url: str 
     reloaded = [u for u, _ in cold_meter.since_mark() if "/pyodide/" in u]
     if reloaded:
         print(f"  note: instant navigation fetched Pyodide again: {reloaded}")
+    page.close()
+
+    # Repeat visit: a new page load in the same browser profile (HTTP cache and compiled-wasm cache
+    # warm), Run clicked as soon as it exists.
+    page = cold_ctx.new_page()
+    throttle(page, mbps)
+    page.add_init_script("window.__condisBenchColdClick = true;")
+    page.add_init_script(RECORDER)
+    page.goto(base + first, wait_until="commit")
+    t_repeat = first_result(page, first, 0) / 1000
     cold_ctx.close()
     return {
         "cold_s": t_cold,
         "instant_s": t_instant,
+        "repeat_s": t_repeat,
         "bytes_before_run": before,
         "bytes_first_run": first_run_bytes,
         "_cold": cold_marks,  # type: ignore[dict-item]
@@ -288,6 +319,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plain", action="store_true", help="serve without COOP/COEP")
     parser.add_argument("--verbose", action="store_true", help="list the largest files per figure")
+    parser.add_argument(
+        "--network",
+        type=float,
+        metavar="MBPS",
+        help="emulate a line of MBPS Mbit/s down (40 ms RTT) on the measured pages; the budgets are "
+        "defined on plain loopback, so a throttled run reports figures without PASS/FAIL",
+    )
     args = parser.parse_args()
     if not (args.site / "pyodide" / "pyodide-lock.json").exists():
         print(f"{args.site} is not a built, staged site: run `make site`", file=sys.stderr)
@@ -302,6 +340,8 @@ def main() -> int:
 
     server, base = start_server(args.site, isolate=not args.plain)
     mode = "plain (no COOP/COEP)" if args.plain else "cross-origin isolated"
+    if args.network:
+        mode += f", network emulated at {args.network:g} Mbit/s down, 40 ms RTT"
     print(
         f"bench-site: {base} ({mode}), {args.runs} runs, pages {pages[0]} -> {pages[1] if len(pages) > 1 else pages[0]}"
     )
@@ -311,11 +351,12 @@ def main() -> int:
         try:
             for i in range(args.runs):
                 ctx = browser.new_context()
-                r = one_run(ctx, base, pages, built_site_url(args.site))
+                r = one_run(ctx, base, pages, built_site_url(args.site), args.network)
                 ctx.close()
                 runs.append(r)
                 print(
                     f"  run {i + 1}: cold {r['cold_s']:.2f} s, instant {r['instant_s']:.3f} s, "
+                    f"repeat visit {r['repeat_s']:.2f} s, "
                     f"before-run {r['bytes_before_run'] / 1e6:.2f} MB, first-run {r['bytes_first_run'] / 1e6:.2f} MB"
                 )
                 if args.verbose:
@@ -334,14 +375,19 @@ def main() -> int:
     print()
     for key, target in TARGETS.items():
         value = statistics.median(r[key] for r in runs)
-        ok = value <= target
+        ok = value <= target or bool(args.network)
         failed += not ok
-        print(
-            f"  {labels[key]:<40} {fmt(key, value):>26}   target <= {fmt(key, target):<26} {'PASS' if ok else 'FAIL'}"
-        )
+        verdict = "(throttled: no target)" if args.network else "PASS" if ok else "FAIL"
+        print(f"  {labels[key]:<40} {fmt(key, value):>26}   target <= {fmt(key, target):<26} {verdict}")
         if args.verbose and key.startswith("bytes"):
             print(top(runs[-1]["_before_urls" if key == "bytes_before_run" else "_first_run_urls"], base))
     print()
+    repeat = statistics.median(r["repeat_s"] for r in runs)
+    print(f"  {'repeat visit -> first live result':<40} {fmt('repeat_s', repeat):>26}   (no target: browser caches warm)")
+    print()
+    if args.network:
+        print("bench-site: throttled profile, figures only")
+        return 0
     print(f"bench-site: {len(TARGETS) - failed}/{len(TARGETS)} budgets met ({'PASS' if not failed else 'FAIL'})")
     return 1 if failed else 0
 

@@ -77,12 +77,13 @@ const meta = {
   purelib,
   modules,
   size: snapshot.length,
-  // Decoded sizes of what the worker downloads, for its progress bar when the server gzips them.
-  sizes: Object.fromEntries(
-    ["pyodide.asm.wasm", "python_stdlib.zip", "condis-snapshot.bin", entry.file_name].map((name) => [
-      name,
-      name === "condis-snapshot.bin" ? snapshot.length : readFileSync(dir + name).length,
-    ]),
+  // What the worker downloads: decoded sizes (its progress bar, when the server gzips them) and
+  // sha256 (the keys of its runtime cache, web/runtime-cache.js).
+  files: Object.fromEntries(
+    ["pyodide.asm.wasm", "python_stdlib.zip", "condis-snapshot.bin", entry.file_name].map((name) => {
+      const bytes = name === "condis-snapshot.bin" ? snapshot : readFileSync(dir + name);
+      return [name, { size: bytes.length, sha256: sha256(bytes) }];
+    }),
   ),
   env: ENV,
 };

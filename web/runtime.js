@@ -105,10 +105,22 @@ export function startRuntime() {
         break;
       case "ready":
         rt.status = "ready";
-        rt.info = { python: data.python, pyodide: data.pyodide, engine: data.engine, from: data.from, timings: data.timings };
+        rt.info = {
+          python: data.python,
+          pyodide: data.pyodide,
+          engine: data.engine,
+          from: data.from, // snapshot | boot
+          cached: data.cached, // files this start read from the runtime cache instead of the network
+          stored: null, // how many of this visit's downloads were kept for the next (once known)
+          timings: data.timings,
+        };
         rt.progress = { ...rt.progress, stage: "Ready" };
         resolve(rt.info);
         notify({ type: "ready" });
+        break;
+      case "cached":
+        if (rt.info) rt.info.stored = data.stored;
+        notify({ type: "cached" });
         break;
       case "fatal":
         fail(data.message);

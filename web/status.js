@@ -38,7 +38,7 @@ export class StatusView {
     } else if (status === "failed") {
       this.text.textContent = "Live Python unavailable.";
     } else {
-      this.text.textContent = "Python starts on the first Run (about 12 MB, once per visit).";
+      this.text.textContent = "Python starts on the first Run (about 12 MB the first time; this browser keeps a copy).";
     }
     if (event.type === "loading") this.announce("Loading Python…");
     if (event.type === "ready") this.announce("Python is ready.");

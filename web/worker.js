@@ -5,10 +5,12 @@
 //                 {type:"forget", ns}
 // worker -> page: {type:"progress", stage, loaded, total}
 //                 {type:"ready", python, pyodide, engine, from, timings}   from: snapshot | boot
+//                 {type:"cached", stored}   this visit's downloads are in Cache Storage
 //                 {type:"fatal", message}
 //                 {type:"out", id, msg}        msg: stream | display | result | error (from condis_live.py)
 //                 {type:"done", id, status}    status: ok | error | interrupted
 import LIVE_PY from "./py/condis_live.py";
+import { RuntimeCache } from "./runtime-cache.js";
 
 let pyodide = null;
 let live = null;
@@ -45,7 +47,7 @@ const decodedSizes = new Map();
 
 /** A response whose body is counted into the progress bar as it streams. */
 function counted(response) {
-  if (!response.ok || !response.body) return response;
+  if (!response.ok || !response.body || response.fromRuntimeCache) return response;
   const name = new URL(response.url || "x:/").pathname.split("/").pop();
   const wire = Number(response.headers.get("content-length")) || 0;
   const decoded = response.headers.get("content-encoding") ? decodedSizes.get(name) || 0 : wire;
@@ -100,15 +102,26 @@ function sriOf(hex) {
   // The subresource-integrity form of the lock's sha256, as Pyodide itself asks for it.
   return `sha256-${btoa(hex.match(/../g).map((byte) => String.fromCharCode(parseInt(byte, 16))).join(""))}`;
 }
+let runtimeCache = null; // RuntimeCache, created at init
+
+/** Start a download now (from the runtime cache when `sha256` names a stored copy). */
+function prefetchFile(url, sha256, init) {
+  const promise = runtimeCache.get(url, sha256, init);
+  promise.catch(() => {}); // an error surfaces when the file is asked for
+  early.set(url, promise);
+  return promise;
+}
+
 /** Fetch the lock and start the download of package `name`; resolves to its lock entry and URL. */
 function prefetchPackage(indexURL, name) {
-  return prefetch(indexURL + "pyodide-lock.json")
+  // The lock and the snapshot's description are small and change with every build: always revalidated.
+  return prefetch(indexURL + "pyodide-lock.json", { cache: "no-cache" })
     .then((response) => (response.ok ? response.clone().json() : null))
     .then((lock) => {
       const entry = lock && lock.packages && lock.packages[name];
       if (!entry) return null;
       const url = new URL(entry.file_name, indexURL).href;
-      prefetch(url, { integrity: sriOf(entry.sha256) });
+      prefetchFile(url, entry.sha256, { integrity: sriOf(entry.sha256) });
       return { entry, url };
     })
     .catch(() => null);
@@ -142,20 +155,32 @@ function scriptBytes(url) {
 // anything else (no snapshot, another wheel, a failed restore) falls back to a normal start.
 const SNAPSHOT_MAGIC = 1886286592; // the first word of a Pyodide 0.29 memory snapshot
 
-async function planSnapshot(indexURL, packagePromise) {
-  const metaURL = indexURL + "condis-snapshot.json";
-  const metaResponse = realFetch(metaURL).catch(() => null);
-  const [response, pkg] = await Promise.all([metaResponse, packagePromise]);
-  if (!response || !response.ok || !pkg) return null;
-  let meta;
-  try {
-    meta = await response.json();
-  } catch {
-    return null;
+function fetchMeta(indexURL) {
+  return realFetch(indexURL + "condis-snapshot.json", { cache: "no-cache" })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((meta) => {
+      for (const [name, file] of Object.entries((meta && meta.files) || {})) decodedSizes.set(name, file.size);
+      return meta;
+    })
+    .catch(() => null);
+}
+
+/** The Pyodide core files, from the runtime cache when the snapshot's description names their hashes. */
+function prefetchCore(indexURL, metaPromise) {
+  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip"]) {
+    const url = indexURL + name;
+    const promise = metaPromise.then((meta) => runtimeCache.get(url, meta?.files?.[name]?.sha256));
+    promise.catch(() => {});
+    early.set(url, promise);
   }
+}
+
+async function planSnapshot(indexURL, packagePromise, metaPromise) {
+  const [meta, pkg] = await Promise.all([metaPromise, packagePromise]);
+  if (!meta || !pkg) return null;
   if (meta.wheel_sha256 !== pkg.entry.sha256) return null; // made for another build of the wheel
-  for (const [name, size] of Object.entries(meta.sizes || {})) decodedSizes.set(name, size);
-  const heap = realFetch(indexURL + "condis-snapshot.bin")
+  const heap = runtimeCache
+    .get(indexURL + "condis-snapshot.bin", meta.files?.["condis-snapshot.bin"]?.sha256)
     .then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return counted(r).arrayBuffer();
@@ -209,10 +234,11 @@ async function init({ indexURL, interruptBuffer: buffer }) {
   try {
     const t = { start: performance.now() };
     stage("Downloading Python");
+    runtimeCache = new RuntimeCache(realFetch);
+    const meta = fetchMeta(indexURL);
     const pkg = prefetchPackage(indexURL, "condis-edu");
-    const plan = planSnapshot(indexURL, pkg);
-    prefetch(indexURL + "pyodide.asm.wasm");
-    prefetch(indexURL + "python_stdlib.zip");
+    prefetchCore(indexURL, meta);
+    const plan = planSnapshot(indexURL, pkg, meta);
     // Both scripts in one call (the browser fetches them in parallel); loadPyodide then finds
     // Emscripten's module factory already defined and does not load pyodide.asm.js itself.
     const scripts = [indexURL + "pyodide.js", indexURL + "pyodide.asm.js"];
@@ -259,7 +285,16 @@ _m`);
     starting = false;
     stage("Ready");
     const timings = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v - t.start)]));
-    postMessage({ type: "ready", timings, from, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
+    const cached = [...runtimeCache.hits].sort();
+    postMessage({ type: "ready", timings, from, cached, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
+    // Keep this visit's downloads for the next one (verified by hash first). Not on the job queue,
+    // so the first Run does not wait for it; its awaits interleave with the reader's cells.
+    setTimeout(() => {
+      runtimeCache.commit().then(
+        ({ stored }) => postMessage({ type: "cached", stored }),
+        () => {},
+      );
+    }, 1000);
   } catch (error) {
     // A Python error's message is its whole traceback: its last line says what went wrong.
     const lines = String((error && error.message) || error).trim().split("\n");

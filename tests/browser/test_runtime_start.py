@@ -168,3 +168,79 @@ def test_unusable_snapshot_falls_back_to_a_normal_start(
         assert text == restored[2]
     finally:
         ctx.close()
+
+
+# ---------------------------------------------------------------- the runtime cache (web/runtime-cache.js)
+BIG_FILES = ("condis-snapshot.bin", "pyodide.asm.wasm", "python_stdlib.zip")
+
+
+def visit(ctx: BrowserContext, server: SiteServer) -> tuple[RecordedPage, dict[str, object], str]:
+    """One visit: a new page load in ``ctx`` (same browser profile), the probe run, the downloads kept."""
+    rec, info, text = start_and_probe(ctx, server)
+    rec.page.wait_for_function("() => condisLive.state().info.stored !== null")
+    info = rec.page.evaluate("() => condisLive.state().info")
+    return rec, info, text
+
+
+def cache_keys(rec: RecordedPage) -> list[str]:
+    return rec.page.evaluate(
+        "async () => (await (await caches.open('condis-runtime')).keys()).map((r) => r.url.split('/').pop())"
+    )
+
+
+def test_second_visit_reads_the_runtime_from_the_cache(
+    browser: Browser, site_server: SiteServer, restored: tuple[RecordedPage, dict[str, object], str]
+) -> None:
+    ctx = browser.new_context()
+    try:
+        first, info, _ = visit(ctx, site_server)
+        assert info["cached"] == [] and info["stored"] == 4, info
+        first.page.close()
+        second, info, text = visit(ctx, site_server)
+        wheel = str(snapshot_meta()["wheel"])
+        assert info["cached"] == sorted([*BIG_FILES, wheel]), info
+        assert info["from"] == "snapshot"
+        for name in (*BIG_FILES, wheel):
+            assert requested(second, name) == 0, f"{name} was downloaded again"
+        assert text == restored[2]
+    finally:
+        ctx.close()
+
+
+def _rebuilt(route: Route) -> None:
+    meta = json.loads((SITE / "pyodide" / "condis-snapshot.json").read_text())
+    meta["files"]["pyodide.asm.wasm"]["sha256"] = "1" * 64  # as if the site now shipped another wasm
+    route.fulfill(status=200, content_type="application/json", body=json.dumps(meta))
+
+
+def test_a_rebuilt_site_does_not_reuse_or_keep_old_entries(browser: Browser, site_server: SiteServer) -> None:
+    ctx = browser.new_context()
+    try:
+        first, _, _ = visit(ctx, site_server)
+        assert sum(k.startswith("pyodide.asm.wasm?sha256=") for k in cache_keys(first)) == 1
+        first.page.close()
+        ctx.route("**/pyodide/condis-snapshot.json", _rebuilt)
+        second, info, _ = visit(ctx, site_server)
+        assert "pyodide.asm.wasm" not in info["cached"]
+        assert requested(second, "pyodide.asm.wasm") == 1
+        # The download did not match the announced hash, so it was not stored, and the entry of the
+        # previous build, which no key names any more, was deleted.
+        assert not [k for k in cache_keys(second) if k.startswith("pyodide.asm.wasm")]
+        assert "condis-snapshot.bin" in info["cached"]
+    finally:
+        ctx.close()
+
+
+def test_a_corrupt_download_is_not_kept(browser: Browser, site_server: SiteServer) -> None:
+    ctx = browser.new_context()
+    try:
+        ctx.route(*FALLBACKS["corrupt-heap"])
+        first, info, _ = visit(ctx, site_server)
+        assert info["from"] == "boot"
+        assert not [k for k in cache_keys(first) if k.startswith("condis-snapshot.bin")]
+        first.page.close()
+        ctx.unroute("**/pyodide/condis-snapshot.bin")
+        second, info, _ = visit(ctx, site_server)
+        assert info["from"] == "snapshot" and "condis-snapshot.bin" not in info["cached"]
+    finally:
+        ctx.close()
