@@ -383,7 +383,8 @@ def main() -> int:
             print(top(runs[-1]["_before_urls" if key == "bytes_before_run" else "_first_run_urls"], base))
     print()
     repeat = statistics.median(r["repeat_s"] for r in runs)
-    print(f"  {'repeat visit -> first live result':<40} {fmt('repeat_s', repeat):>26}   (no target: browser caches warm)")
+    label = "repeat visit -> first live result"
+    print(f"  {label:<40} {fmt('repeat_s', repeat):>26}   (no target: the runtime cache is warm)")
     print()
     if args.network:
         print("bench-site: throttled profile, figures only")

@@ -240,7 +240,7 @@ def test_a_corrupt_download_is_not_kept(browser: Browser, site_server: SiteServe
         assert not [k for k in cache_keys(first) if k.startswith("condis-snapshot.bin")]
         first.page.close()
         ctx.unroute("**/pyodide/condis-snapshot.bin")
-        second, info, _ = visit(ctx, site_server)
+        _, info, _ = visit(ctx, site_server)
         assert info["from"] == "snapshot" and "condis-snapshot.bin" not in info["cached"]
     finally:
         ctx.close()
