@@ -205,6 +205,17 @@ def throttle(page: Page, mbps: float | None) -> None:
     )
 
 
+def load_and_run(context: BrowserContext, url: str, mbps: float | None) -> tuple[Page, float]:
+    """A page load in ``context`` whose first Run is clicked the moment it exists; seconds from the
+    navigation to that cell's first live result."""
+    page = context.new_page()
+    throttle(page, mbps)
+    page.add_init_script("window.__condisBenchColdClick = true;")
+    page.add_init_script(RECORDER)
+    page.goto(url, wait_until="commit")
+    return page, first_result(page, url.split("/", 3)[3], 0) / 1000
+
+
 def one_run(
     context: BrowserContext, base: str, pages: list[str], site_url: str | None, mbps: float | None = None
 ) -> dict[str, float]:
@@ -226,13 +237,8 @@ def one_run(
     follow_sitemap(cold_ctx, site_url, base)
     cold_meter = Meter()
     cold_meter.attach(cold_ctx)
-    page = cold_ctx.new_page()
-    throttle(page, mbps)
-    page.add_init_script("window.__condisBenchColdClick = true;")
-    page.add_init_script(RECORDER)
     # The first Run's bytes: every request that started at or after the click.
-    page.goto(base + first, wait_until="commit")
-    t_cold = first_result(page, first, 0) / 1000
+    page, t_cold = load_and_run(cold_ctx, base + first, mbps)
     click_wall = page.evaluate(
         "() => { const c = window.__condisBench.marks.find((m) => m.what === 'click');"
         " return c ? performance.timeOrigin + c.t : null; }"
@@ -271,12 +277,7 @@ def one_run(
 
     # Repeat visit: a new page load in the same browser profile (HTTP cache and compiled-wasm cache
     # warm), Run clicked as soon as it exists.
-    page = cold_ctx.new_page()
-    throttle(page, mbps)
-    page.add_init_script("window.__condisBenchColdClick = true;")
-    page.add_init_script(RECORDER)
-    page.goto(base + first, wait_until="commit")
-    t_repeat = first_result(page, first, 0) / 1000
+    _, t_repeat = load_and_run(cold_ctx, base + first, mbps)
     cold_ctx.close()
     return {
         "cold_s": t_cold,
