@@ -20,6 +20,7 @@ import contextlib
 import functools
 import http.server
 import io
+import sys
 import threading
 from pathlib import Path
 from typing import BinaryIO, ClassVar
@@ -89,8 +90,18 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class QuietServer(http.server.ThreadingHTTPServer):
+class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that closes a connection mid-response (a page closed, a download cancelled) is
+        # not a server error; anything else still prints its traceback.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+class QuietServer(Server):
     quiet = True
 
 
@@ -117,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.dir / "index.html").exists():
         raise SystemExit(f"{args.dir} has no index.html: run `make site` first")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.dir, isolate=not args.plain))
+    server = Server(("127.0.0.1", args.port), make_handler(args.dir, isolate=not args.plain))
     mode = "plain (no COOP/COEP)" if args.plain else "cross-origin isolated"
     print(f"Serving {args.dir} on http://127.0.0.1:{args.port}/ ({mode}); Ctrl+C to stop", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
