@@ -11,7 +11,7 @@ Run it with ``python examples/send_receive.py``; its output is checked against
 """
 
 from condis_edu import Machine
-from condis_edu.datapath import forget_path
+from condis_edu._library.ddi.datapath import forget_path
 from condis_edu.ndis import NET_BUFFER_LIST, NdisMCoSendNetBufferListsComplete
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data

@@ -50,9 +50,9 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu._library.headers import fill_header
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import call_manager_handlers, loopback_with, mcm_handlers
-from condis_edu.headers import fill_header
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, client, loopback_miniport, mcm
 

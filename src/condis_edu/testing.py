@@ -19,8 +19,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from condis_edu.headers import fill_header
-from condis_edu.machine import Machine
+from condis_edu._library.headers import fill_header
+from condis_edu._library.objects import Adapter
+from condis_edu.harness.machine import Machine
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
@@ -35,13 +37,11 @@ from condis_edu.ndis import (
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
 )
-from condis_edu.objects import Adapter
 from condis_edu.samples import call_manager, client, loopback_miniport, mcm
 from condis_edu.samples.call_manager import protocol as cm_protocol
 from condis_edu.samples.client import protocol as cl_protocol
 from condis_edu.samples.loopback_miniport import miniport as mp_miniport
 from condis_edu.samples.mcm import miniport as mcm_miniport
-from condis_edu.structures import DRIVER_OBJECT
 from condis_edu.verifier.core import VerifierMode
 
 Edit = Callable[[Any], None] | None

@@ -6,9 +6,9 @@ import tracemalloc
 
 import pytest
 
-from condis_edu import pools as p
+from condis_edu._library.ddi import pools as p
 from condis_edu.errors import StaleHandleError, WrongHandleError
-from condis_edu.nbl import (
+from condis_edu.mirror.nbl import (
     MDL,
     NET_BUFFER,
     NET_BUFFER_LIST,
@@ -23,7 +23,7 @@ from condis_edu.nbl import (
     chain_length,
     iter_chain,
 )
-from condis_edu.status import NDIS_STATUS_FAILURE, NDIS_STATUS_SUCCESS
+from condis_edu.mirror.status import NDIS_STATUS_FAILURE, NDIS_STATUS_SUCCESS
 
 
 class Recorder:

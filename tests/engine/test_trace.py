@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 
 from condis_edu import Machine
+from condis_edu._library.trace import EventKind
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.testing import loopback_machine
-from condis_edu.trace import EventKind
 
 
 def notebook_cell() -> Machine:

@@ -1,7 +1,7 @@
 """The verifier: a catalogue of driver rules and the machinery that reports violations.
 
-``rules`` holds the catalogue as data, ``core`` the ``Verifier`` and ``Finding`` records,
-``pages`` the generator of our per-family rule pages (``python -m condis_edu.verifier.pages``).
+``rules`` holds the catalogue as data, ``core`` the ``Verifier`` and ``Finding`` records.
+The per-family rule pages are generated from the catalogue by ``tools/docgen/rule_pages.py``.
 """
 
 from condis_edu.verifier.core import Finding, Verifier, VerifierMode

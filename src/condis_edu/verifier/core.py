@@ -22,7 +22,7 @@ from condis_edu.errors import RuleBugCheck, VerifierViolation
 from condis_edu.verifier.rules import RULES, Rule, RuleKind
 
 if TYPE_CHECKING:
-    from condis_edu.trace import Trace
+    from condis_edu._library.trace import Trace
 
 VerifierMode = Literal["strict", "collect"]
 

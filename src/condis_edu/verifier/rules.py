@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-from condis_edu.handlers import DDI_BASE, NET_BASE
+from condis_edu._library.handlers import DDI_BASE, NET_BASE
 
 
 class RuleKind(enum.Enum):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.objects import Driver
+from condis_edu._library.trace import EventKind, TraceEvent
 from condis_edu.exercises._core import CheckFailed
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind, TraceEvent
+from condis_edu.harness.machine import Machine
 
 
 def fresh(**kwargs: Any) -> Machine:

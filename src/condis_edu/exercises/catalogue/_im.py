@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu import ndis as n
-from condis_edu.structures import DRIVER_OBJECT
+from condis_edu.mirror.structures import DRIVER_OBJECT
 
 Handler = Callable[..., Any]
 

@@ -14,9 +14,9 @@ from condis_edu.exercises.catalogue._helpers import (
     findings_text,
 )
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.status import NDIS_STATUS_SUCCESS, status_name
-from condis_edu.structures import CO_CALL_PARAMETERS
+from condis_edu.harness.machine import Machine
+from condis_edu.mirror.status import NDIS_STATUS_SUCCESS, status_name
+from condis_edu.mirror.structures import CO_CALL_PARAMETERS
 
 Handler = Callable[..., Any]
 
@@ -165,7 +165,7 @@ def _whole_call(delete: Handler) -> None:
 
 
 def _never_pends(delete: Handler) -> None:
-    from condis_edu.trace import EventKind
+    from condis_edu._library.trace import EventKind
 
     m = _delete_machine(delete)
     status, handle = client_create_vc(m)

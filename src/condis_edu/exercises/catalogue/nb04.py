@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import findings_text, fresh
 from condis_edu.exercises.catalogue._reference import client_driver_entry, loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.objects import Vc
+from condis_edu.harness.machine import Machine
 
 Handler = Callable[..., Any]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.objects import Driver
+from condis_edu._library.trace import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh
 from condis_edu.exercises.catalogue._reference import (
@@ -14,9 +16,7 @@ from condis_edu.exercises.catalogue._reference import (
     mcm_driver_entry,
     mcm_tables,
 )
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind
+from condis_edu.harness.machine import Machine
 
 Handler = Callable[..., Any]
 

@@ -8,7 +8,7 @@ from typing import Any
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh, result_of
 from condis_edu.exercises.catalogue._im import lane_driver_entry
-from condis_edu.machine import Machine
+from condis_edu.harness.machine import Machine
 
 Handler = Callable[..., Any]
 

@@ -9,9 +9,9 @@ from typing import Any
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import co_topology, findings_text
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.nbl import NET_BUFFER_LIST
-from condis_edu.status import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.harness.machine import Machine
+from condis_edu.mirror.nbl import NET_BUFFER_LIST
+from condis_edu.mirror.status import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, status_name
 
 Handler = Callable[..., Any]
 

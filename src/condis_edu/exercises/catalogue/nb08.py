@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.headers import fill_header
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.headers import fill_header
-from condis_edu.machine import Machine
-from condis_edu.status import (
+from condis_edu.harness.machine import Machine
+from condis_edu.mirror.status import (
     NDIS_STATUS_BUFFER_TOO_SHORT,
     NDIS_STATUS_INVALID_OID,
     NDIS_STATUS_SUCCESS,
     status_name,
 )
-from condis_edu.structures import NDIS_OID_REQUEST
+from condis_edu.mirror.structures import NDIS_OID_REQUEST
 
 Handler = Callable[..., Any]
 
@@ -169,7 +169,7 @@ def _oid_machine(handler: Handler) -> Machine:
 
 def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
     """The request's status; this exercise's NIC has every answer at hand, so it must not pend."""
-    from condis_edu.status import NDIS_STATUS_PENDING
+    from condis_edu.mirror.status import NDIS_STATUS_PENDING
 
     if status == NDIS_STATUS_PENDING:
         raise CheckFailed("MiniportCoOidRequest returned NDIS_STATUS_PENDING: this NIC can answer at once")
@@ -177,7 +177,7 @@ def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
 
 
 def _link_speed(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_LINK_SPEED
+    from condis_edu.mirror.oids import OID_GEN_CO_LINK_SPEED
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_LINK_SPEED)
@@ -190,7 +190,7 @@ def _link_speed(handler: Handler) -> None:
 
 
 def _description(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
+    from condis_edu.mirror.oids import OID_GEN_CO_VENDOR_DESCRIPTION
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION)
@@ -203,7 +203,7 @@ def _description(handler: Handler) -> None:
 
 
 def _too_short(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
+    from condis_edu.mirror.oids import OID_GEN_CO_VENDOR_DESCRIPTION
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION, length=4)
@@ -218,7 +218,7 @@ def _too_short(handler: Handler) -> None:
 
 
 def _unknown(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_ID
+    from condis_edu.mirror.oids import OID_GEN_CO_VENDOR_ID
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_ID)

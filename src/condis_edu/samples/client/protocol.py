@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
     NDIS_PROTOCOL_CO_CHARACTERISTICS,
@@ -16,7 +17,6 @@ from condis_edu.ndis import (
 )
 from condis_edu.samples.client import af, bind, calls, data
 from condis_edu.samples.client.state import ClGlobals
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_BIND_PARAMETERS,
     NDIS_HANDLE,
@@ -39,10 +40,9 @@ from condis_edu.ndis import (
     NdisReturnNetBufferLists,
     NdisSendNetBufferLists,
 )
-from condis_edu.structures import DRIVER_OBJECT
 
 if TYPE_CHECKING:
-    from condis_edu.machine import Machine
+    from condis_edu.harness.machine import Machine
 
 DRIVER_NAME = "ethproto"
 FRAME_SIZE = 1514

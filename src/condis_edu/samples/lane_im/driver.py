@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_INTERMEDIATE_DRIVER,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
@@ -20,7 +21,6 @@ from condis_edu.samples.client import bind as cl_bind
 from condis_edu.samples.client import protocol as cl_protocol
 from condis_edu.samples.lane_im import lower, miniport
 from condis_edu.samples.lane_im.state import LaneGlobals
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:

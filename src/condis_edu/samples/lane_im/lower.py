@@ -3,7 +3,7 @@ data handlers carry frames between the VC and the virtual miniport above."""
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
 from condis_edu.ndis import (
     NDIS_BIND_PARAMETERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,

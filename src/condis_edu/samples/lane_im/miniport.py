@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from condis_edu import oids
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror import oids
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,

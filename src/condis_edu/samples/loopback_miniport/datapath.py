@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from condis_edu import oids
+from condis_edu.mirror import oids
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MAC_OPTION_NO_LOOPBACK,

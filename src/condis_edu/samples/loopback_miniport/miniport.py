@@ -7,7 +7,8 @@ registers the six MiniportCoXxx handlers with NdisSetOptionalHandlers.
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_MINIPORT_CO_CHARACTERISTICS,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
@@ -19,7 +20,6 @@ from condis_edu.ndis import (
     NdisSetOptionalHandlers,
 )
 from condis_edu.samples.loopback_miniport import adapter, datapath, vc
-from condis_edu.structures import DRIVER_OBJECT
 
 
 class MiniportGlobals:

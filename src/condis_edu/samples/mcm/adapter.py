@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,

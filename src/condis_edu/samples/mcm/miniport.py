@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
@@ -17,7 +18,6 @@ from condis_edu.ndis import (
 )
 from condis_edu.samples.mcm import adapter, cm
 from condis_edu.samples.mcm.state import McmAdapter, McmGlobals, McmVc
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
