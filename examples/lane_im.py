@@ -10,7 +10,7 @@ Run it with ``python examples/lane_im.py``; its output is checked against ``lane
 """
 
 from condis_edu import Machine
-from condis_edu.mirror.status import status_name
+from condis_edu.ndis import status_name
 from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
 
 m = Machine()

@@ -10,7 +10,7 @@ Two audiences, two namespaces:
 Sample drivers live in ``condis_edu.samples``.
 """
 
-from condis_edu._library.trace import MermaidDiagram, Trace, TraceEvent
+from condis_edu._library.trace import EventKind, MermaidDiagram, Trace, TraceEvent
 from condis_edu.errors import (
     BugCheck,
     CallerUnknownError,
@@ -40,6 +40,7 @@ __all__ = [
     "CallerUnknownError",
     "CondisError",
     "DriverCrashed",
+    "EventKind",
     "Finding",
     "ForeignHandleError",
     "HandlerReturnError",

@@ -123,6 +123,7 @@ from condis_edu._library.ddi.vcs import (
     NdisMCoActivateVcComplete,
     NdisMCoDeactivateVcComplete,
 )
+from condis_edu._library.headers import fill_header
 from condis_edu.mirror import constants as _constants
 from condis_edu.mirror import nbl as _nbl
 from condis_edu.mirror import oids as _oids
@@ -228,6 +229,7 @@ __all__ = [
     "NdisReturnNetBufferLists",
     "NdisSendNetBufferLists",
     "NdisSetOptionalHandlers",
+    "fill_header",
 ]
 DDIS: tuple[str, ...] = tuple(name for name in __all__ if name.startswith("Ndis"))
 """Names of the DDIs this module implements (checked against the module by a test)."""

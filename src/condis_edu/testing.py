@@ -1,7 +1,7 @@
 """Helpers for tests, notebooks and exercises: ready-made machines and broken drivers.
 
 ``loopback_machine()`` returns a machine with the loopback miniport, the call manager (or
-the MCM) and the client loaded, started and bound: the one-line fixture of the house style.
+the MCM) and the client loaded, started and bound: a test's one-line fixture.
 
 ``miniport_driver()`` and ``protocol_driver()`` build drivers from the samples with one
 thing changed, the way an exercise asks "what if your MiniportCoCreateVc pended?". Each
@@ -19,11 +19,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from condis_edu._library.headers import fill_header
 from condis_edu._library.objects import Adapter
 from condis_edu.harness.machine import Machine
-from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
@@ -36,6 +35,7 @@ from condis_edu.ndis import (
     NdisMRegisterMiniportDriver,
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
 from condis_edu.samples import call_manager, client, loopback_miniport, mcm
 from condis_edu.samples.call_manager import protocol as cm_protocol

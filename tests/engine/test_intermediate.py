@@ -1,4 +1,4 @@
-"""Intermediate drivers (seed 004): handler rules, device instances, stack pause, and the
+"""Intermediate drivers: handler rules, device instances, stack pause, and the
 connectionless edge, through the LAN-emulation sample and the ethproto protocol."""
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ from condis_edu.samples.loopback_miniport import miniport as mp_miniport
 from condis_edu.samples.mcm import miniport as mcm_miniport
 from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
 from condis_edu.verifier import RULES
-from condis_edu.verifier.rules import CATALOGUE_MUST_RULES, RuleKind
+from condis_edu.verifier.rule import RuleKind
+from condis_edu.verifier.rules import CATALOGUE_MUST_RULES
 
 Scenario = Callable[[str], Machine]
 SCENARIOS: dict[str, Scenario] = {}
@@ -696,7 +697,7 @@ def x1_06(mode: str) -> Machine:
     return m
 
 
-# ------------------------------------------------------------------------------- data path (issue 4)
+# ------------------------------------------------------------------------------------- data path
 # Each scenario below breaks one data-path rule; the NBLs come from the samples' own pools.
 def dp_machine(mode: str, complete: str = "inline") -> tuple[Machine, Any, Any]:
     from condis_edu.samples.loopback_miniport import datapath as mp_data

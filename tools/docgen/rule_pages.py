@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from condis_edu.verifier.rules import FAMILIES, RULES, Rule, RuleKind
+from condis_edu.verifier.rule import FAMILIES, Rule, RuleKind
+from condis_edu.verifier.rules import RULES
 
 
 def render_rule(rule: Rule) -> str:

@@ -39,7 +39,8 @@ from condis_edu.errors import (
 from condis_edu.mirror.handles import NDIS_HANDLE, HandleTable, death_of, owner_of, target_of
 from condis_edu.mirror.status import NDIS_STATUS_PENDING, is_status
 from condis_edu.mirror.structures import DRIVER_OBJECT
-from condis_edu.verifier.core import Finding, Verifier, VerifierMode
+from condis_edu.verifier.core import Verifier, VerifierMode
+from condis_edu.verifier.finding import Finding
 
 T = TypeVar("T")
 
@@ -91,6 +92,8 @@ class NdisLibrary:
         self.stack: list[Driver] = []
         self.halted: CondisError | None = None
         self._driver_objects: list[tuple[DRIVER_OBJECT, Driver]] = []
+        self.im_starting: set[str] = set()
+        """Device instances an NdisIMInitializeDeviceInstanceEx has asked for and not yet started."""
 
     # ------------------------------------------------------------------ handles
     def resolve(self, handle: object, kinds: tuple[str, ...], param: str, ddi: str) -> Any:

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from condis_edu.errors import HandlerSignatureError
-
-DDI_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/"
-NET_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/network/"
+from condis_edu.verifier.rule import DDI_BASE
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ HEADER_SPECS: Final[dict[type, HeaderSpec]] = {
         c.NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
         {1: None, 2: None},
     ),
-    # Data path (issue 4): pools, OID requests, status indications.
+    # Data path: pools, OID requests, status indications.
     pools.NET_BUFFER_LIST_POOL_PARAMETERS: HeaderSpec(
         "NDIS_OBJECT_TYPE_DEFAULT",
         c.NDIS_OBJECT_TYPE_DEFAULT,

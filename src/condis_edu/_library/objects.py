@@ -123,6 +123,8 @@ class Adapter:
         self.restart_pending = False
         self.outstanding_sends = 0
         self.outstanding_receives = 0
+        self.reset_pending = False
+        """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
 
     @property
     def driver(self) -> Driver:
@@ -293,6 +295,8 @@ class Vc:
         self.sap: Sap | None = None
         self.outstanding_sends = 0
         self.outstanding_receives = 0
+        self.reset_pending = False
+        """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
         self.data: dict[str, Any] = {}  # free slot for later engine layers (data path)
 
     @property

@@ -1,6 +1,6 @@
 """The NBL hand-off check: who may pass a chain on, and what went wrong when they may not.
 
-Every data-path DDI moves a chain of NBLs from one holder to another (house style 4.5):
+Every data-path DDI moves a chain of NBLs from one holder to another:
 
 ==========================================  ==================  ==================
 DDI                                         from                to

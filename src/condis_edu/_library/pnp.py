@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from condis_edu._library.core import NdisLibrary
 from condis_edu._library.ddi.common import call_handler, copy_structure
+from condis_edu._library.ddi.datapath import drain_then
 from condis_edu._library.objects import (
     Adapter,
     AfRegistration,
@@ -19,8 +20,10 @@ from condis_edu._library.objects import (
     MiniportDriver,
     ProtocolDriver,
     UnbindAttempt,
+    Vc,
 )
 from condis_edu._library.states.adapter import ADAPTER_TABLE, AdapterInput, AdapterState
+from condis_edu._library.states.af import AfState, SapState
 from condis_edu._library.states.binding import BINDING_TABLE, BindingInput, BindingState
 from condis_edu.mirror import constants as c
 from condis_edu.mirror.handles import retarget
@@ -150,7 +153,6 @@ def pause_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
 
 def finish_pause(lib: NdisLibrary, adapter: Adapter, call: str) -> None:
     """Pausing -> Paused, but only once every send and indicated receive is back (R5.19)."""
-    from condis_edu._library.ddi.datapath import drain_then
 
     drain_then(
         lib, adapter, "R5.19", adapter.driver, call, lambda: lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE_DONE)
@@ -191,7 +193,6 @@ def _forget_adapter(lib: NdisLibrary, adapter: Adapter, reason: str) -> None:
 
 def forget_vc(lib: NdisLibrary, vc: object, reason: str) -> None:
     """Remove a VC from every list and kill its handle (no handler calls)."""
-    from condis_edu._library.objects import Vc
 
     assert isinstance(vc, Vc)
     if vc in vc.adapter.vcs:
@@ -364,7 +365,6 @@ def finish_unbind(lib: NdisLibrary, attempt: UnbindAttempt) -> None:
 
 def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
     """Close a binding inside NDIS: its AFs, SAPs, VCs and AF registrations go with it."""
-    from condis_edu._library.states.af import AfState, SapState
 
     for af in list(binding.afs):
         for sap in af.saps:

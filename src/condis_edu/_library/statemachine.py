@@ -3,7 +3,8 @@
 Each concept module (``vc``, ``call``, ``af``, ``sap``, ``adapter``, ``binding``) defines
 its states and inputs as enums and one ``StateTable``. The engine only ever changes state
 through ``StateTable.step``; diagrams and transition tests are generated from the same
-tables, so code, pictures and tests cannot drift apart (house style 4.3, after h11/h2).
+tables, so code, pictures and tests cannot drift apart (the same idea as the explicit
+state machines of the h11 and h2 protocol libraries).
 
 A cell is either a ``Move`` (legal, go to ``target``) or a ``Refuse`` (NDIS answers the
 request with ``status`` and nothing changes). A missing cell means the input is invalid
@@ -15,6 +16,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from condis_edu.mirror.status import status_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,6 @@ class StateTable:
 
     def to_markdown(self) -> str:
         """A Markdown section: the diagram, then the refusal table."""
-        from condis_edu.mirror.status import status_name
 
         parts = [
             f"## {self.title} {{#{self.name}}}",

@@ -37,11 +37,12 @@ import platform
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from condis_edu.mirror.nbl import NET_BUFFER_LIST
-from condis_edu.mirror.status import NDIS_STATUS_SUCCESS
+from condis_edu.bench.case import CaseFactory, CompletionHandler, SendMany
+from condis_edu.bench.sendpath import make_case
+from condis_edu.ndis import NDIS_STATUS_SUCCESS, NET_BUFFER_LIST
 
 __all__ = ["BenchResult", "floor_loop", "main", "run"]
 
@@ -49,21 +50,6 @@ CHAIN_LENGTHS = (1, 8, 64)
 TARGETS = {("verifier", 64): 0.30, ("verifier", 1): 0.15, ("trace", 64): 0.10}
 """(mode, chain length) -> minimum engine/floor ratio we aim for."""
 
-SendMany = Callable[[int], None]
-"""``send_many(rounds)``: send the prepared chain *rounds* times, all the way round each time
-(send, miniport, completion, the client's completion handler). The loop lives inside the case
-so engine and floor are timed the same way: one Python loop, one iteration per chain."""
-
-
-@dataclass(slots=True)
-class Case:
-    """A prepared benchmark case: how to push the chain through, and how to check it."""
-
-    chain_length: int
-    send_many: SendMany
-    completed: Callable[[], int]
-    """How many NBLs have come back to the client so far (to check nothing was lost)."""
-    close: Callable[[], None] = lambda: None
 
 
 @dataclass(slots=True)
@@ -124,7 +110,6 @@ class BenchReport:
 # The floor
 # --------------------------------------------------------------------------------------------
 
-CompletionHandler = Callable[[object, NET_BUFFER_LIST, int], None]
 
 
 def floor_loop(head: NET_BUFFER_LIST, complete: CompletionHandler, context: object, rounds: int) -> None:
@@ -177,16 +162,7 @@ def _allocations_per_nbl(send_many: SendMany, rounds: int, chain_length: int) ->
 # Running
 # --------------------------------------------------------------------------------------------
 
-CaseFactory = Callable[[str, int], tuple[Case, NET_BUFFER_LIST, CompletionHandler, object]]
-"""``factory(mode, chain_length)`` -> (case, chain head, completion handler, handler context)."""
 
-
-def _default_factory() -> CaseFactory:
-    import importlib
-
-    module = importlib.import_module("condis_edu.bench.sendpath")
-    make_case: CaseFactory = module.make_case
-    return make_case
 
 
 def run(
@@ -201,7 +177,7 @@ def run(
 
     *nbls* is the number of NBLs pushed through per timed run (rounded to whole chains).
     """
-    make = factory if factory is not None else _default_factory()
+    make = factory if factory is not None else make_case
     report = BenchReport(_runtime(), platform.python_version())
     for mode in modes:
         for length in chain_lengths:

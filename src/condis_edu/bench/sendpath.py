@@ -11,10 +11,9 @@ same completion handler directly.
 
 from __future__ import annotations
 
-from condis_edu.bench.measure import Case, CompletionHandler
+from condis_edu.bench.case import Case, CompletionHandler
 from condis_edu.harness.machine import Machine
-from condis_edu.mirror.nbl import NET_BUFFER_LIST
-from condis_edu.ndis import NdisCoSendNetBufferLists
+from condis_edu.ndis import NET_BUFFER_LIST, NdisCoSendNetBufferLists
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data

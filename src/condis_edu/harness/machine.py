@@ -23,6 +23,9 @@ from types import ModuleType
 from typing import Any
 
 from condis_edu._library.core import DRIVER_ENTRY_SPEC, DRIVER_UNLOAD_SPEC, NdisLibrary
+from condis_edu._library.ddi.intermediate import pause_stack_above, restart_stack_above
+from condis_edu._library.ddi.requests import reset_adapter
+from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
 from condis_edu._library.pnp import bind, halt_adapter_now, initialize_adapter, pause_adapter, restart_adapter, unbind
 from condis_edu._library.states.adapter import AdapterState
@@ -33,7 +36,8 @@ from condis_edu._library.trace import WORK_ITEM_DDIS, Trace
 from condis_edu.errors import HarnessError
 from condis_edu.mirror.status import NT_SUCCESS, status_name
 from condis_edu.mirror.structures import DRIVER_OBJECT
-from condis_edu.verifier.core import Finding, VerifierMode
+from condis_edu.verifier.core import VerifierMode
+from condis_edu.verifier.finding import Finding
 
 __all__ = ["Machine"]
 
@@ -250,7 +254,6 @@ class Machine:
         if target.state is not AdapterState.RUNNING:
             raise HarnessError(f"{target.name} is {target.state.name}; only a RUNNING adapter can be paused")
         self._lib.trace.note(f"pause adapter {target.name}")
-        from condis_edu._library.ddi.intermediate import pause_stack_above
 
         self._stack_paused[target.name] = pause_stack_above(self._lib, target)  # IM virtual miniports first
         pause_adapter(self._lib, target)
@@ -267,7 +270,6 @@ class Machine:
         restart_adapter(self._lib, target)
         above = self._stack_paused.pop(target.name, [])
         if above:
-            from condis_edu._library.ddi.intermediate import restart_stack_above
 
             restart_stack_above(self._lib, target, above)  # then the virtual miniports above it
         if run:
@@ -295,7 +297,6 @@ class Machine:
         Returns what MiniportResetEx returned (PENDING: NdisMResetComplete follows). While the
         reset runs, NDIS refuses sends and OID requests with NDIS_STATUS_RESET_IN_PROGRESS.
         """
-        from condis_edu._library.ddi.requests import reset_adapter
 
         target = self._adapter(adapter)
         self._check_top_level("reset_adapter")
@@ -563,6 +564,5 @@ class Machine:
 
 
 def _spec(field: str) -> Any:
-    from condis_edu._library.handlers import HANDLER_SPECS
 
     return HANDLER_SPECS[field]

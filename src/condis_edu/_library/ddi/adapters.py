@@ -16,6 +16,7 @@ from condis_edu._library.core import WORK_ITEM_SPEC, NdisLibrary, library_of
 from condis_edu._library.ddi.common import copy_structure, require_type
 from condis_edu._library.headers import TYPE_TO_CLASS, header_problem
 from condis_edu._library.objects import Adapter, Driver
+from condis_edu._library.pnp import finish_pause, finish_restart
 from condis_edu._library.states.adapter import AdapterState
 from condis_edu.errors import HarnessError
 from condis_edu.mirror.handles import NDIS_HANDLE, retarget
@@ -90,7 +91,6 @@ def _pause_complete(lib: NdisLibrary, adapter: Adapter) -> None:
         lib.report("R5.27", adapter.driver, "NdisMPauseComplete", "no pause is pending on " + adapter.name)
         return
     adapter.pause_pending = False
-    from condis_edu._library.pnp import finish_pause
 
     finish_pause(lib, adapter, "NdisMPauseComplete")
 
@@ -109,7 +109,6 @@ def NdisMRestartComplete(MiniportAdapterHandle: NDIS_HANDLE, Status: NDIS_STATUS
 
 
 def _restart_complete(lib: NdisLibrary, adapter: Adapter, status: int) -> None:
-    from condis_edu._library.pnp import finish_restart
 
     if not adapter.restart_pending:
         lib.report("R5.27", adapter.driver, "NdisMRestartComplete", "no restart is pending on " + adapter.name)

@@ -18,7 +18,9 @@ from typing import Any
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi.common import call_handler, copy_structure, require_type
 from condis_edu._library.objects import Adapter, Af, AfRegistration, Binding, Driver, MiniportDriver, Sap
+from condis_edu._library.pnp import BOUND_STATES, forget_vc, queue_af_notify
 from condis_edu._library.statemachine import Refuse
+from condis_edu._library.states.adapter import AdapterState
 from condis_edu._library.states.af import AF_TABLE, SAP_TABLE, AfInput, AfState, SapInput, SapState
 from condis_edu._library.states.vc import VcState
 from condis_edu.mirror.handles import NDIS_HANDLE, owner_of, retarget, target_of
@@ -101,8 +103,6 @@ def NdisMCmRegisterAddressFamilyEx(MiniportAdapterHandle: NDIS_HANDLE, AddressFa
 def _register_af(
     lib: NdisLibrary, adapter: Adapter, binding: Binding | None, mcm: MiniportDriver | None, family: Any, ddi: str
 ) -> NDIS_STATUS:
-    from condis_edu._library.pnp import BOUND_STATES, queue_af_notify
-    from condis_edu._library.states.adapter import AdapterState
 
     require_type(family, CO_ADDRESS_FAMILY, "AddressFamily", ddi)
     driver = binding.driver if binding is not None else adapter.driver
@@ -188,7 +188,6 @@ def _open_af(
 
 
 def _forget_af(lib: NdisLibrary, af: Af) -> None:
-    from condis_edu._library.pnp import forget_vc
 
     if af in af.registration.opens:
         af.registration.opens.remove(af)

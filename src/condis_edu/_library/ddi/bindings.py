@@ -13,6 +13,7 @@ from __future__ import annotations
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi.common import require_type
 from condis_edu._library.objects import BindAttempt, Binding, ProtocolDriver, UnbindAttempt
+from condis_edu._library.pnp import drop_binding, finish_bind, finish_unbind
 from condis_edu._library.states.af import AfState
 from condis_edu._library.states.binding import BINDING_TABLE, BindingInput
 from condis_edu.errors import HarnessError
@@ -94,7 +95,6 @@ def NdisCompleteBindAdapterEx(BindContext: NDIS_HANDLE, Status: NDIS_STATUS) -> 
 
 
 def _complete_bind(lib: NdisLibrary, attempt: BindAttempt, status: int) -> None:
-    from condis_edu._library.pnp import finish_bind
 
     ddi = "NdisCompleteBindAdapterEx"
     if not attempt.pending:
@@ -120,7 +120,6 @@ def NdisCloseAdapterEx(NdisBindingHandle: NDIS_HANDLE) -> NDIS_STATUS:
 
 
 def _close(lib: NdisLibrary, binding: Binding) -> NDIS_STATUS:
-    from condis_edu._library.pnp import drop_binding
 
     ddi = "NdisCloseAdapterEx"
     open_afs = [af.handle.label for af in binding.afs if af.state is not AfState.CLOSED]
@@ -146,7 +145,6 @@ def NdisCompleteUnbindAdapterEx(UnbindContext: NDIS_HANDLE) -> None:
 
 
 def _complete_unbind(lib: NdisLibrary, attempt: UnbindAttempt) -> None:
-    from condis_edu._library.pnp import finish_unbind
 
     if not attempt.pending:
         lib.report(

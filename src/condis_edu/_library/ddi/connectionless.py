@@ -26,11 +26,13 @@ https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisoidreq
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from typing import Final
 
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi.datapath import _chain_label, _check_drained_adapter_and_vcs, _flags, _up, state_of
+from condis_edu._library.ddi.requests import _oid_of
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver
 from condis_edu._library.ownership import owned_by, refuse, transfer, transfer_owned
@@ -90,12 +92,14 @@ class AdapterPath:
         return holder
 
 
+_PATHS: weakref.WeakKeyDictionary[Adapter, AdapterPath] = weakref.WeakKeyDictionary()
+"""The connectionless data path of each adapter, owned by this module."""
+
+
 def _path(lib: NdisLibrary, adapter: Adapter) -> AdapterPath:
-    path = adapter.__dict__.get("cl_path")
+    path = _PATHS.get(adapter)
     if path is None:
-        path = AdapterPath(lib, adapter)
-        adapter.__dict__["cl_path"] = path
-    assert isinstance(path, AdapterPath)
+        path = _PATHS[adapter] = AdapterPath(lib, adapter)
     return path
 
 
@@ -369,12 +373,14 @@ class _OidQueue:
         self.waiting: deque[tuple[Binding, NDIS_OID_REQUEST]] = deque()
 
 
+_QUEUES: weakref.WeakKeyDictionary[Adapter, _OidQueue] = weakref.WeakKeyDictionary()
+"""The connectionless OID requests waiting for each adapter, owned by this module."""
+
+
 def _queue(adapter: Adapter) -> _OidQueue:
-    q = adapter.__dict__.get("cl_oids")
+    q = _QUEUES.get(adapter)
     if q is None:
-        q = _OidQueue()
-        adapter.__dict__["cl_oids"] = q
-    assert isinstance(q, _OidQueue)
+        q = _QUEUES[adapter] = _OidQueue()
     return q
 
 
@@ -392,7 +398,6 @@ def NdisOidRequest(NdisBindingHandle: NDIS_HANDLE, OidRequest: NDIS_OID_REQUEST)
     caller = _caller(lib, ddi)
     if not isinstance(OidRequest, NDIS_OID_REQUEST):
         raise StructureTypeError(f"{ddi}: OidRequest must be an NDIS_OID_REQUEST")
-    from condis_edu._library.ddi.requests import _oid_of
 
     result: int = lib.ddi(
         caller.name, ddi, (NdisBindingHandle, oid_name(_oid_of(OidRequest))), _oid, lib, binding, OidRequest

@@ -35,6 +35,7 @@ https://learn.microsoft.com/windows-hardware/drivers/network/receiving-net-buffe
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -139,14 +140,15 @@ class DataPathState:
         self.lib.report(rule_id, current if current is not None else "harness", message.split("(")[0], message)
 
 
+_STATES: weakref.WeakKeyDictionary[NdisLibrary, DataPathState] = weakref.WeakKeyDictionary()
+"""The data path's state of each library, owned by this module (it goes when the library goes)."""
+
+
 def state_of(lib: NdisLibrary) -> DataPathState:
     """The data-path state of *lib* (created on first use)."""
-    state = lib.__dict__.get("datapath")
+    state = _STATES.get(lib)
     if state is None:
-        state = DataPathState(lib)
-        lib.__dict__["datapath"] = state
-        lib.__dict__["nbl_pools"] = state.pools
-    assert isinstance(state, DataPathState)
+        state = _STATES[lib] = DataPathState(lib)
     return state
 
 

@@ -7,7 +7,7 @@ loopback CoNDIS miniport.
 
 What lives here:
 
-* ``im_handler_problems``: the handler rules of seed 004 / R5.02 as a pure function over an
+* ``im_handler_problems``: the handler rules of R5.02 as a pure function over an
   ``NDIS_MINIPORT_DRIVER_CHARACTERISTICS`` (required handlers, optional ones, and the ones
   that must stay NULL: CheckForHangHandlerEx and ResetHandlerEx). Registration calls it for
   any registration carrying ``NDIS_INTERMEDIATE_DRIVER``.
@@ -74,7 +74,7 @@ IM_REQUIRED: Final = (
     "ShutdownHandlerEx",
     "CancelOidRequestHandler",
 )
-"""Handlers an IM's virtual miniport must supply (R5.02, seed 004)."""
+"""Handlers an IM's virtual miniport must supply (R5.02)."""
 
 IM_OPTIONAL: Final = (
     "SetOptionsHandler",
@@ -163,7 +163,7 @@ def NdisIMInitializeDeviceInstanceEx(
 
     NDIS contract:
         *DriverHandle* is the NdisMiniportDriverHandle the IM kept from
-        NdisMRegisterMiniportDriver (R5.06, seed 004). Returns NDIS_STATUS_SUCCESS, or
+        NdisMRegisterMiniportDriver (R5.06). Returns NDIS_STATUS_SUCCESS, or
         NDIS_STATUS_NOT_ACCEPTED if that instance is already initialized. MiniportInitializeEx
         runs later, when PnP starts the device (from the scheduler here), with *DeviceContext*
         in ``IMDeviceInstanceContext`` (R5.07).
@@ -181,12 +181,12 @@ def NdisIMInitializeDeviceInstanceEx(
             return NDIS_STATUS_FAILURE
         if not isinstance(DriverInstance, str) or not DriverInstance:
             return NDIS_STATUS_INVALID_PARAMETER
-        if any(a.name == DriverInstance for a in lib.adapters) or DriverInstance in _starting(lib):
+        if any(a.name == DriverInstance for a in lib.adapters) or DriverInstance in lib.im_starting:
             return NDIS_STATUS_NOT_ACCEPTED
-        _starting(lib).add(DriverInstance)
+        lib.im_starting.add(DriverInstance)
 
         def start() -> None:
-            _starting(lib).discard(DriverInstance)
+            lib.im_starting.discard(DriverInstance)
             if miniport.deregistered:
                 return
             initialize_adapter(lib, miniport, DriverInstance, im_context=DeviceContext)
@@ -196,15 +196,6 @@ def NdisIMInitializeDeviceInstanceEx(
 
     result: int = lib.ddi(caller.name, ddi, (DriverHandle, DriverInstance), impl)
     return result
-
-
-def _starting(lib: NdisLibrary) -> set[str]:
-    starting = lib.__dict__.get("im_starting")
-    if starting is None:
-        starting = set()
-        lib.__dict__["im_starting"] = starting
-    assert isinstance(starting, set)
-    return starting
 
 
 def NdisIMCancelInitializeDeviceInstance(DriverHandle: NDIS_HANDLE, DeviceInstance: str) -> int:
@@ -218,7 +209,7 @@ def NdisIMCancelInitializeDeviceInstance(DriverHandle: NDIS_HANDLE, DeviceInstan
     caller = lib.caller(ddi)
 
     def impl() -> int:
-        starting = _starting(lib)
+        starting = lib.im_starting
         if DeviceInstance not in starting:
             return NDIS_STATUS_FAILURE
         starting.discard(DeviceInstance)
@@ -285,7 +276,7 @@ def stacked_above(lib: NdisLibrary, adapter: Adapter) -> list[Adapter]:
 
 
 def pause_stack_above(lib: NdisLibrary, adapter: Adapter) -> list[Adapter]:
-    """Pause, top-down, every running virtual miniport stacked above *adapter* (seed 004).
+    """Pause, top-down, every running virtual miniport stacked above *adapter*.
 
     NDIS pauses a driver stack from the top: the IM's virtual miniport stops taking sends
     and waits for its own sends below before the adapter under it pauses. Returns the

@@ -18,9 +18,12 @@ from typing import Any
 
 from condis_edu._library.core import NdisLibrary, active_library, library_of
 from condis_edu._library.ddi.common import call_handler, check_handlers, copy_structure, missing, require_type
+from condis_edu._library.ddi.intermediate import im_handler_problems
 from condis_edu._library.handlers import handler_fields
 from condis_edu._library.headers import TYPE_TO_CLASS, header_problem
 from condis_edu._library.objects import Driver, MiniportDriver, ProtocolDriver
+from condis_edu._library.pnp import drop_binding, halt_adapter_now
+from condis_edu.errors import WrongHandleError
 from condis_edu.mirror import constants as c
 from condis_edu.mirror.handles import NDIS_HANDLE, retarget
 from condis_edu.mirror.status import (
@@ -90,7 +93,6 @@ def _driver_of(DriverObject: object, ddi: str) -> tuple[NdisLibrary, Driver]:
     owner = getattr(DriverObject, "_owner", None) if isinstance(DriverObject, DRIVER_OBJECT) else None
     if not isinstance(owner, NdisLibrary):
         require_type(DriverObject, DRIVER_OBJECT, "DriverObject", ddi)
-        from condis_edu.errors import WrongHandleError
 
         raise WrongHandleError(f"{ddi}: DriverObject was not created by a Machine (pass the one DriverEntry got)")
     owner.check_alive()
@@ -158,10 +160,9 @@ def _register_miniport(
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     intermediate = bool(chars.Flags & c.NDIS_INTERMEDIATE_DRIVER) if isinstance(chars.Flags, int) else False
     if intermediate:
-        from condis_edu._library.ddi.intermediate import im_handler_problems
 
         for rule, detail in im_handler_problems(chars):
-            if rule == "R5.02":  # the required handlers of a virtual miniport (seed 004)
+            if rule == "R5.02":  # the required handlers of a virtual miniport
                 lib.report(rule, driver, ddi, detail)
                 return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if intermediate and (chars.CheckForHangHandlerEx is not None or chars.ResetHandlerEx is not None):
@@ -257,7 +258,6 @@ def NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle: NDIS_HANDLE) -> None
 
 
 def _deregister_miniport(lib: NdisLibrary, miniport: MiniportDriver) -> None:
-    from condis_edu._library.pnp import halt_adapter_now
 
     for adapter in list(miniport.adapters):
         halt_adapter_now(lib, adapter)
@@ -363,7 +363,6 @@ def NdisDeregisterProtocolDriver(NdisProtocolHandle: NDIS_HANDLE) -> None:
 
 
 def _deregister_protocol(lib: NdisLibrary, protocol: ProtocolDriver) -> None:
-    from condis_edu._library.pnp import drop_binding
 
     for binding in list(protocol.bindings):
         drop_binding(lib, binding, "NdisDeregisterProtocolDriver closed it")

@@ -28,6 +28,7 @@ https://learn.microsoft.com/windows-hardware/drivers/network/reset
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -115,12 +116,15 @@ class OidTable:
         return None
 
 
-def _oids(lib: NdisLibrary) -> OidTable:
-    table = lib.__dict__.get("oid_table")
+_TABLES: weakref.WeakKeyDictionary[NdisLibrary, OidTable] = weakref.WeakKeyDictionary()
+"""The OID requests in flight of each library, owned by this module."""
+
+
+def oid_table(lib: NdisLibrary) -> OidTable:
+    """The OID requests in flight and completed on *lib* (created on first use)."""
+    table = _TABLES.get(lib)
     if table is None:
-        table = OidTable()
-        lib.__dict__["oid_table"] = table
-    assert isinstance(table, OidTable)
+        table = _TABLES[lib] = OidTable()
     return table
 
 
@@ -209,7 +213,7 @@ def _co_oid_request(
         assert isinstance(found_vc, Vc)
         vc = found_vc
     adapter = binding.adapter
-    table = _oids(lib)
+    table = oid_table(lib)
     if table.find(request) is not None:
         lib.report(
             "R6.10",
@@ -261,7 +265,7 @@ def _co_oid_request(
 
 
 def _complete(lib: NdisLibrary, caller: Driver, ddi: str, request: object, status: object, rule: str) -> None:
-    table = _oids(lib)
+    table = oid_table(lib)
     record = table.find(request)
     if record is None or record.target is not caller:
         lib.report(
@@ -374,7 +378,7 @@ def cancel_oid(lib: NdisLibrary, adapter: Adapter, request_id: object) -> bool:
     Returns True if a matching request was pending. The miniport then completes the request
     with NDIS_STATUS_REQUEST_ABORTED (R4.07, R4.15).
     """
-    table = _oids(lib)
+    table = oid_table(lib)
     if not any(
         r.to_miniport and r.binding.adapter is adapter and getattr(r.request, "RequestId", None) == request_id
         for r in table.pending.values()
@@ -515,7 +519,7 @@ def reset_adapter(lib: NdisLibrary, adapter: Adapter) -> int:
     )
     status, addressing = result if isinstance(result, tuple) else (result, False)
     if status == NDIS_STATUS_PENDING:
-        adapter.__dict__["reset_pending"] = True
+        adapter.reset_pending = True
         return int(status)
     _finish_reset(lib, adapter, int(status), bool(addressing), "MiniportResetEx")
     return int(status)
@@ -523,7 +527,7 @@ def reset_adapter(lib: NdisLibrary, adapter: Adapter) -> int:
 
 def _finish_reset(lib: NdisLibrary, adapter: Adapter, status: int, addressing: bool, call: str) -> None:
     state = state_of(lib)
-    adapter.__dict__["reset_pending"] = False
+    adapter.reset_pending = False
     minor = adapter.miniport.chars.MinorNdisVersion
     if adapter.outstanding_sends and isinstance(minor, int) and minor >= 30:
         lib.report(
@@ -553,7 +557,7 @@ def NdisMResetComplete(MiniportAdapterHandle: NDIS_HANDLE, Status: int, Addressi
     caller = _caller(lib, ddi)
 
     def impl() -> None:
-        if not adapter.__dict__.get("reset_pending"):
+        if not adapter.reset_pending:
             lib.report("R4.27", caller, ddi, "no reset of this adapter is pending")
             return
         _finish_reset(lib, adapter, Status, AddressingReset, ddi)

@@ -18,7 +18,9 @@ from typing import Any
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi.afs import expect_caller
 from condis_edu._library.ddi.common import call_handler, require_type
+from condis_edu._library.ddi.datapath import drain_then
 from condis_edu._library.objects import Adapter, Af, Binding, Driver, Vc
+from condis_edu._library.pnp import forget_vc
 from condis_edu._library.statemachine import Move, Refuse
 from condis_edu._library.states.af import AfState
 from condis_edu._library.states.call import CallState
@@ -323,7 +325,6 @@ def _delete_vc(lib: NdisLibrary, vc: Vc, caller: Driver, ddi: str) -> NDIS_STATU
     if not vc.is_mcm:
         _miniport_delete(lib, vc)
     lib.force(vc, "state", VC_TABLE, VcInput.DELETE)
-    from condis_edu._library.pnp import forget_vc
 
     forget_vc(lib, vc, f"{ddi} deleted it")
     return NDIS_STATUS_SUCCESS
@@ -495,7 +496,6 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
 
 def _drained_deactivation(lib: NdisLibrary, vc: Vc, call: str, status: int) -> None:
     """Finish the deactivation (and tell the call manager) once the VC's NBLs are back (R2.28)."""
-    from condis_edu._library.ddi.datapath import drain_then
 
     def finish() -> None:
         _finish_deactivation(lib, vc, call)

@@ -15,8 +15,8 @@ from condis_edu.exercises.catalogue._helpers import (
 )
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
 from condis_edu.harness.machine import Machine
-from condis_edu.mirror.handles import NDIS_HANDLE
-from condis_edu.mirror.status import NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.ndis import NDIS_HANDLE, NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.samples import client
 
 Handler = Callable[..., Any]
 
@@ -67,7 +67,6 @@ def _own_context(create_vc: Handler) -> None:
 
 
 def _call_connects(create_vc: Handler) -> None:
-    from condis_edu.samples import client
 
     m = _machine(create_vc)
     call = client.make_call(m, b"echo")
