@@ -11,7 +11,7 @@ from condis_edu.testing import loopback_machine
 
 
 def notebook_cell() -> Machine:
-    """The dozen-line notebook cell of the issue."""
+    """A dozen-line notebook cell: load, start, bind, make a call, draw the trace."""
     m = Machine()
     m.load_driver(loopback_miniport)
     m.load_driver(call_manager)

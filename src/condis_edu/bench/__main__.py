@@ -2,4 +2,5 @@
 
 from condis_edu.bench.measure import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -15,23 +15,36 @@ learn.microsoft.com page and our own rule page.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sized
+from typing import Literal, Protocol
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
 from condis_edu.verifier.finding import Finding
 from condis_edu.verifier.rule import RuleKind
 from condis_edu.verifier.rules import RULES
 
-if TYPE_CHECKING:
-    from condis_edu._library.trace import Trace
-
 VerifierMode = Literal["strict", "collect"]
+
+
+class FindingRecorder(Protocol):
+    """Where the verifier notes a finding in the call record (the library's ``Trace``)."""
+
+    @property
+    def enabled(self) -> bool:
+        """Whether calls are being recorded at all."""
+
+    @property
+    def events(self) -> Sized:
+        """What has been recorded so far (the verifier only counts it)."""
+
+    def finding(self, driver: str, text: str) -> None:
+        """Record *text* as a finding about *driver*."""
 
 
 class Verifier:
     """Checks reported by the engine end up here."""
 
-    def __init__(self, mode: VerifierMode = "strict", trace: Trace | None = None) -> None:
+    def __init__(self, mode: VerifierMode = "strict", trace: FindingRecorder | None = None) -> None:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode
