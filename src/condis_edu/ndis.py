@@ -96,6 +96,8 @@ from condis_edu._library.ddi.pools import (
     NdisFreeNetBufferListContext,
     NdisFreeNetBufferListPool,
     NdisFreeNetBufferPool,
+    NdisGetDataBuffer,
+    NdisGetPoolFromNetBufferList,
 )
 from condis_edu._library.ddi.registration import (
     NdisDeregisterProtocolDriver,
@@ -132,7 +134,6 @@ from condis_edu.mirror import structures as _structures
 from condis_edu.mirror.constants import *  # noqa: F403
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.nbl import *  # noqa: F403
-from condis_edu.mirror.nbl import NdisGetDataBuffer, NdisGetPoolFromNetBufferList
 from condis_edu.mirror.oids import *  # noqa: F403
 from condis_edu.mirror.status import *  # noqa: F403
 from condis_edu.mirror.structures import *  # noqa: F403

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from condis_edu import ndis
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "condis_edu"
 CONTRIBUTING = ROOT / "docs" / "contributing.md"
@@ -223,6 +225,12 @@ def test_the_package_keeps_its_layers() -> None:
     modules = read_package(PACKAGE)
     assert len(modules) > 50, "the package was not found"
     assert problems(modules) == []
+
+
+def test_every_ddi_lives_with_its_family() -> None:
+    families = {getattr(ndis, name).__module__ for name in ndis.DDIS}
+    assert len(ndis.DDIS) >= 80
+    assert sorted(m for m in families if not m.startswith("condis_edu._library.ddi.")) == []
 
 
 def test_every_top_level_entry_is_on_the_layer_map() -> None:

@@ -56,8 +56,6 @@ __all__ = [
     "NET_BUFFER_NEXT_NB",
     "Holder",
     "HolderKind",
-    "NdisGetDataBuffer",
-    "NdisGetPoolFromNetBufferList",
     "chain",
     "chain_length",
     "iter_chain",
@@ -421,37 +419,6 @@ def NET_BUFFER_DATA_OFFSET(NetBuffer: NET_BUFFER) -> int:
 def NET_BUFFER_FIRST_MDL(NetBuffer: NET_BUFFER) -> MDL | None:
     """The first MDL of the NET_BUFFER's chain."""
     return NetBuffer.MdlChain
-
-
-def NdisGetPoolFromNetBufferList(NetBufferList: NET_BUFFER_LIST) -> object:
-    """The pool handle the NBL was allocated from.
-
-    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisgetpoolfromnetbufferlist
-    """
-    return NetBufferList.NdisPoolHandle
-
-
-def NdisGetDataBuffer(
-    NetBuffer: NET_BUFFER,
-    BytesNeeded: int,
-    Storage: bytearray | None = None,
-    AlignMultiple: int = 1,
-    AlignOffset: int = 0,
-) -> bytes | None:
-    """The first ``BytesNeeded`` bytes of the NET_BUFFER's data, or ``None`` if it is shorter.
-
-    In C the result may point straight into the MDL or into ``Storage``; here it is always a
-    copy (``bytes``), and ``Storage``, when given, receives the same bytes. Alignment
-    arguments are accepted for fidelity and ignored.
-
-    Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisgetdatabuffer
-    """
-    if BytesNeeded < 0 or BytesNeeded > NetBuffer.DataLength:
-        return None
-    data = NetBuffer.data()[:BytesNeeded]
-    if Storage is not None:
-        Storage[:BytesNeeded] = data
-    return data
 
 
 # --------------------------------------------------------------------------------------------
