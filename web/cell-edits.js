@@ -64,9 +64,8 @@ export class PageEdits {
     cell.changedNote = el("p", { class: "condis-edit-changed-note", role: "note", hidden: true });
     cell.bar.insertBefore(cell.editMark, cell.bar.firstChild.nextSibling);
     cell.bar.after(cell.changedNote);
-    for (const btn of [cell.runBtn, cell.resetBtn]) {
-      btn.setAttribute("aria-describedby", `${btn.getAttribute("aria-describedby") || ""} ${id}`.trim());
-    }
+    // While the cell is edited, its buttons are described as "cell N, Edited: your code, saved ...".
+    cell.describedBy = new Map([cell.runBtn, cell.resetBtn].map((b) => [b, b.getAttribute("aria-describedby") || ""]));
   }
 
   /** Put the saved code back into the cells it belongs to. */
@@ -171,6 +170,9 @@ export class PageEdits {
   mark(cell) {
     const edited = cell.code !== cell.original;
     cell.editMark.hidden = !edited;
+    for (const [btn, base] of cell.describedBy) {
+      btn.setAttribute("aria-describedby", edited ? `${base} ${cell.editMark.id}`.trim() : base);
+    }
     cell.node.classList.toggle("condis-edited", edited);
     cell.resetBtn.hidden = !edited;
     if (!edited && cell.staleIdentity) {

@@ -66,10 +66,9 @@ class Playground {
 
     this.scenarios = readScenarios(root.ownerDocument);
     const groups = [...new Set(this.scenarios.map((s) => s.group || "Examples"))];
-    this.sharedOption = el("option", { value: SHARED_OPTION, hidden: true }, "Shared link");
+    this.sharedOption = el("option", { value: SHARED_OPTION }, "Shared link"); // in the picker once a link was opened
     this.picker = el("select", { id: "condis-pg-example", class: "condis-select", "aria-describedby": "condis-pg-summary" }, [
       el("option", { value: "" }, "Your code"),
-      this.sharedOption,
       ...groups.map((group) =>
         el(
           "optgroup",
@@ -276,7 +275,8 @@ class Playground {
     const source = this.source;
     const scenario = this.scenario(source);
     const hasShared = store.shared() != null;
-    this.sharedOption.hidden = !hasShared && source !== SHARED;
+    if (hasShared && !this.sharedOption.isConnected) this.picker.options[0].after(this.sharedOption);
+    else if (!hasShared) this.sharedOption.remove();
     this.picker.value = source === MINE ? "" : source === SHARED ? SHARED_OPTION : scenario ? scenario.id : "";
     const draft = source !== MINE && code !== this.pristine(source);
     this.summaryLine.textContent = scenario

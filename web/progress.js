@@ -96,7 +96,7 @@ function decorateNav(rows) {
 
 // ------------------------------------------------------------------ course page
 function count(c) {
-  if (!c.total) return el("span", { class: "condis-muted" }, "none");
+  if (!c.total) return el("span", { class: "condis-progress-count", "data-state": "empty" }, "none");
   return el("span", { class: "condis-progress-count", "data-state": c.done === c.total ? "complete" : c.done ? "started" : "none" }, [
     el("strong", {}, String(c.done)),
     ` of ${c.total}`,
@@ -110,7 +110,8 @@ function meter(done, total) {
 }
 
 function courseTable(rows) {
-  return el("table", { class: "condis-progress-table" }, [
+  // No class on the table: Material styles class-less tables in .md-typeset as the site's own.
+  return el("table", {}, [
     el("thead", {}, el("tr", {}, [el("th", {}, "Notebook"), el("th", {}, "Exercises done"), el("th", {}, "Knowledge checks done"), el("th", {}, el("span", { class: "condis-visually-hidden" }, "Share done"))])),
     el(
       "tbody",

@@ -121,6 +121,8 @@ def test_edits_survive_reload_and_back_and_revert(page: RecordedPage, site_serve
     assert "saved in this browser" in (mark.text_content() or "")
     described = p.locator('[data-condis-cell="0"]').get_by_role("button", name="Run", exact=True)
     assert "condis-edit-mark-0" in (described.get_attribute("aria-describedby") or "")
+    untouched = p.locator('[data-condis-cell="2"]').get_by_role("button", name="Run", exact=True)
+    assert "condis-edit-mark" not in (untouched.get_attribute("aria-describedby") or "")
     assert visible_resets(p) == [0, 1], "Reset shows exactly on the edited cells"
     assert p.get_by_role("button", name="Revert page").is_visible()
     in_both_schemes(p, "edited-cell", '[data-condis-cell="0"]')
@@ -251,7 +253,7 @@ def test_progress_shows_in_nav_course_and_progress_page_and_erases(page: Recorde
     )
     set_cell_code(p, 0, "# kept for the progress page")
     wait_saved(p, THIRD, "# kept for the progress page")
-    in_both_schemes(p, "nav-badges", ".md-sidebar--primary")
+    in_both_schemes(p, "nav-badges", ".md-sidebar--primary .md-nav--primary")
 
     # After a reload: the course page's table.
     p.goto(base + "learn/")
