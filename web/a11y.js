@@ -1,0 +1,65 @@
+// Keyboard access to outputs that scroll. An output wider or taller than its box (a wide table, a long
+// trace in the playground) can only be scrolled with the keyboard if it can take focus: such an element
+// gets tabindex="0", and a name when it has none (role="region", "Output of cell 3 (scrolls)"). When it
+// stops scrolling (a wider window, new content) it gives back exactly what it was given, so the Tab
+// order only holds regions that need it. Material does the same for its own code blocks.
+
+const CANDIDATES = ".condis-output, .jp-OutputArea-output, .condis-mermaid";
+const DELAY_MS = 150;
+
+function scrolls(node) {
+  const style = getComputedStyle(node);
+  const can = (overflow) => overflow === "auto" || overflow === "scroll";
+  return (
+    (can(style.overflowX) && node.scrollWidth > node.clientWidth + 1) ||
+    (can(style.overflowY) && node.scrollHeight > node.clientHeight + 1)
+  );
+}
+
+function nameFor(node) {
+  const cell = node.closest("[data-condis-cell]");
+  return cell ? `Output of cell ${Number(cell.dataset.condisCell) + 1} (scrolls)` : "Output (scrolls)";
+}
+
+/** Give every scrolling output under `root` a place in the Tab order (and a name); take it back from the rest. */
+export function syncScrollable(root) {
+  for (const node of root.querySelectorAll(CANDIDATES)) {
+    const given = node.dataset.condisScrollFocus; // "tab" or "name": what this module added
+    if (scrolls(node)) {
+      if (given || node.hasAttribute("tabindex")) continue;
+      const named = node.hasAttribute("aria-label") || node.hasAttribute("aria-labelledby");
+      node.tabIndex = 0;
+      if (!named) {
+        node.setAttribute("role", "region");
+        node.setAttribute("aria-label", nameFor(node));
+      }
+      node.dataset.condisScrollFocus = named ? "tab" : "name";
+    } else if (given) {
+      node.removeAttribute("tabindex");
+      if (given === "name") {
+        node.removeAttribute("role");
+        node.removeAttribute("aria-label");
+      }
+      delete node.dataset.condisScrollFocus;
+    }
+  }
+}
+
+/** Keep `root` in sync as outputs arrive and the window changes size; returns a function that stops. */
+export function watchScrollable(root) {
+  let timer = 0;
+  const soon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => syncScrollable(root), DELAY_MS);
+  };
+  const resized = new ResizeObserver(soon);
+  resized.observe(root);
+  const changed = new MutationObserver(soon);
+  changed.observe(root, { childList: true, subtree: true });
+  soon(); // not at once: reading layout during page start-up would slow the first paint
+  return () => {
+    clearTimeout(timer);
+    resized.disconnect();
+    changed.disconnect();
+  };
+}
