@@ -1,10 +1,17 @@
-// Keyboard access to outputs that scroll. An output wider or taller than its box (a wide table, a long
-// trace in the playground) can only be scrolled with the keyboard if it can take focus: such an element
-// gets tabindex="0", and a name when it has none (role="region", "Output of cell 3 (scrolls)"). When it
+// Keyboard access to outputs and tables that scroll. An output wider or taller than its box (a long
+// line on a phone, a long trace in the playground, a wide table) can only be scrolled with the keyboard
+// if it can take focus: such an element gets tabindex="0", and a name when it has none (role="region",
+// "Output of cell 3 (scrolls)"). When it
 // stops scrolling (a wider window, new content) it gives back exactly what it was given, so the Tab
 // order only holds regions that need it. Material does the same for its own code blocks.
 
-const CANDIDATES = ".condis-output, .jp-OutputArea-output, .condis-mermaid";
+const CANDIDATES = [
+  ".condis-output", // live output (the playground's scrolls past 70% of the window's height)
+  ".jp-OutputArea-output", // a notebook's build-time output
+  ".jp-OutputArea-output pre", // its text, which scrolls by itself on narrow screens
+  ".condis-mermaid", // a diagram
+  ".md-typeset__scrollwrap", // Material's wrapper of a wide Markdown table
+].join(", ");
 const DELAY_MS = 150;
 
 function scrolls(node) {
@@ -17,6 +24,7 @@ function scrolls(node) {
 }
 
 function nameFor(node) {
+  if (node.matches(".md-typeset__scrollwrap")) return "Table (scrolls)";
   const cell = node.closest("[data-condis-cell]");
   return cell ? `Output of cell ${Number(cell.dataset.condisCell) + 1} (scrolls)` : "Output (scrolls)";
 }

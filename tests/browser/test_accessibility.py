@@ -16,8 +16,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import LIVE_TIMEOUT_MS, ROOT, RecordedPage, SiteServer, set_cell_code
-from playwright.sync_api import Locator, Page
+from conftest import LIVE_TIMEOUT_MS, ROOT, RecordedPage, SiteServer, open_page, set_cell_code
+from playwright.sync_api import Browser, Locator, Page
 
 AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -185,6 +185,28 @@ def test_playground_after_running_an_example(page: RecordedPage, site_server: Si
     p.wait_for_function("document.querySelector('#condis-playground .condis-output').tabIndex === 0")
     failures += check_page(p, f"playground with a scrolling output ({scheme(p)})")
     assert not failures, "\n".join(failures)
+
+
+def test_narrow_window_reflows_and_scrolling_outputs_take_focus(browser: Browser, site_server: SiteServer) -> None:
+    """At 320 CSS pixels (a laptop at 400% zoom) no page scrolls sideways; on a notebook page the outputs
+    that must scroll there join the Tab order with a name, and axe finds nothing serious."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    try:
+        rec = open_page(context, site_server)
+        p = rec.page
+        for path in [*STATIC_PAGES.values(), "playground/", NOTEBOOK]:
+            p.goto(site_server.base_url + path, wait_until="networkidle")
+            overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at 320px"
+        settle(p)
+        focusable = p.locator("[data-condis-scroll-focus]")
+        assert focusable.count() > 0, "no output scrolls at 320px: this check no longer exercises anything"
+        assert all(n.get_attribute("tabindex") == "0" for n in focusable.all())
+        failures = check_page(p, "notebook at 320px (light)")
+        assert not rec.foreign_requests()
+        assert not failures, "\n".join(failures)
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------- the runner by keyboard
