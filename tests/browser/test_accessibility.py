@@ -4,8 +4,9 @@ axe-core comes from npm (package.json, a test-only dependency that the site neve
 injected into each page from ``node_modules`` (no network). A check fails on any *serious* or *critical*
 violation and prints every violation found (rule, impact, count, targets), so a failure says what to fix.
 Each page is checked in the default (light) scheme, then again after the reader's palette toggle switched
-it to dark (slate). Notebook pages are checked before and after "Run all", so live outputs (a Mermaid
-sequence diagram, collect-mode findings, a bug check) are checked too; the playground after an example ran.
+it to dark (slate). The notebook page is checked before and after "Run all", so live outputs (Mermaid
+sequence diagrams, collect-mode findings) are checked too; the playground after running the example that
+breaks a rule (its finding names the bug check), and again with an output long enough to scroll.
 
 Every check's counts are also written to ``test-results/axe-summary.json`` (one entry per page and scheme).
 """
@@ -38,6 +39,12 @@ async () => {
   }));
 }
 """
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_summary() -> None:
+    """Each run of this module writes its own test-results/axe-summary.json."""
+    (RESULTS / "axe-summary.json").unlink(missing_ok=True)
 
 
 def axe_source() -> str:
@@ -96,8 +103,7 @@ def switch_scheme(page: Page, to: str) -> None:
     # The pointer rests on the new toggle, whose tooltip fades in: move away, then let fades finish.
     page.mouse.move(640, 880)
     page.evaluate("document.activeElement?.blur()")
-    settle(page)
-    assert scheme(page) == to
+    assert scheme(page) == to  # check_page() lets the fades finish before it looks
 
 
 def settle(page: Page) -> None:
