@@ -53,21 +53,31 @@ export function syncScrollable(root) {
   }
 }
 
-/** Keep `root` in sync as outputs arrive and the window changes size; returns a function that stops. */
+/**
+ * Keep `root` in sync; returns a function that stops. Whatever can make an output start or stop scrolling
+ * (an output arriving or growing, a wider or narrower window, zoom) changes the height of the page's
+ * content, so one ResizeObserver on `root` is the trigger: cheap, unlike watching every DOM change, which
+ * costs the live editors their typing speed. The check itself waits for the page to be idle.
+ */
 export function watchScrollable(root) {
   let timer = 0;
-  const soon = () => {
+  let idle = 0;
+  const later = window.requestIdleCallback ? (fn) => requestIdleCallback(fn, { timeout: 2000 }) : (fn) => setTimeout(fn, 0);
+  const cancel = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => syncScrollable(root), DELAY_MS);
+    if (idle) (window.cancelIdleCallback || clearTimeout)(idle);
+    idle = 0;
   };
-  const resized = new ResizeObserver(soon);
+  const soon = () => {
+    cancel();
+    timer = setTimeout(() => {
+      idle = later(() => syncScrollable(root));
+    }, DELAY_MS);
+  };
+  const resized = new ResizeObserver(soon); // also reports the first size: the first check needs no call
   resized.observe(root);
-  const changed = new MutationObserver(soon);
-  changed.observe(root, { childList: true, subtree: true });
-  soon(); // not at once: reading layout during page start-up would slow the first paint
   return () => {
-    clearTimeout(timer);
+    cancel();
     resized.disconnect();
-    changed.disconnect();
   };
 }
