@@ -2,6 +2,7 @@
 //
 // Nothing heavy happens at page load: Pyodide (worker), the editor and Mermaid are fetched on
 // demand. The runtime lives in module state, so it survives Material's instant navigation.
+import { watchScrollable } from "./a11y.js";
 import { adoptMermaidPres, installLazyMathJax, renderMermaidIn } from "./lazy.js";
 import { mountNotebook } from "./notebook.js";
 import { mountPlayground } from "./playground.js";
@@ -9,6 +10,7 @@ import { mountProgress } from "./progress.js";
 import * as runtime from "./runtime.js";
 
 let page = null;
+let stopWatchingScroll = null;
 
 function adoptStaticMermaid(doc) {
   // Static outputs may hold <pre class="mermaid"> from the engine's _repr_html_: take them before
@@ -32,6 +34,8 @@ function mount() {
   }
   page = mountNotebook(document) || mountPlayground(document);
   renderMermaidIn(document.querySelector(".md-content") || document.body);
+  stopWatchingScroll?.();
+  stopWatchingScroll = watchScrollable(document.querySelector(".md-content") || document.body);
   // Visible in the browser's performance panel and to tools/bench_site.py.
   performance.measure("condis:mount", { start: started, end: performance.now() });
 }
