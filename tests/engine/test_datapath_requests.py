@@ -35,8 +35,8 @@ from condis_edu.samples.loopback_miniport import datapath as mp_data
 from condis_edu.testing import loopback_machine
 
 
-def machine(complete: str = "inline") -> tuple[Machine, Any, Any]:
-    m, nic = loopback_machine()
+def machine(complete: str = "inline", verifier: str = "strict") -> tuple[Machine, Any, Any]:
+    m, nic = loopback_machine(verifier=verifier)
     mp_data.settings(nic).complete = complete
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -63,9 +63,31 @@ def test_mandatory_oids_are_answered() -> None:
         request = query(oid)
         assert ask(m, call, request) == NDIS_STATUS_SUCCESS, hex(oid)
         assert request.DATA.QUERY_INFORMATION.BytesWritten > 0
-    supported = query(OID_GEN_CO_SUPPORTED_LIST)
+    supported = query(OID_GEN_CO_SUPPORTED_LIST, length=256)
     ask(m, call, supported)
-    assert set(MANDATORY_CO_OIDS) <= set(supported.DATA.QUERY_INFORMATION.InformationBuffer)  # type: ignore[arg-type]
+    info = supported.DATA.QUERY_INFORMATION
+    assert isinstance(info.InformationBuffer, tuple)
+    assert set(MANDATORY_CO_OIDS) <= set(info.InformationBuffer)
+    assert info.BytesWritten == 4 * len(info.InformationBuffer)  # an array of 4-byte OIDs, not a count
+    speed = query(OID_GEN_CO_LINK_SPEED)
+    ask(m, call, speed)
+    assert speed.DATA.QUERY_INFORMATION.BytesWritten == 8  # NDIS_CO_LINK_SPEED: Outbound, Inbound
+    assert m.findings == []
+
+
+def test_mandatory_oid_answers_are_checked_on_the_pended_route_too() -> None:
+    from condis_edu.ndis import NdisMCoOidRequestComplete
+
+    m, nic, call = machine(verifier="collect")
+    nic.miniport.co.CoOidRequestHandler = lambda ctx, vc, request: NDIS_STATUS_PENDING
+    request = query(OID_GEN_CO_LINK_SPEED)
+    assert ask(m, call, request) == NDIS_STATUS_PENDING
+    assert m.findings == []
+    with m.running_as("loopback_miniport"):
+        NdisMCoOidRequestComplete(nic.handle, None, request, NDIS_STATUS_SUCCESS)  # wrote nothing
+    m.run_until_idle()
+    assert [f.rule.id for f in m.findings] == ["R4.13"]
+    assert "BytesWritten is 0" in m.findings[0].detail
 
 
 def test_short_buffer_and_unknown_oid() -> None:
@@ -98,7 +120,7 @@ def test_pended_oids_are_not_serialized_and_complete_later() -> None:
     m.run_until_idle()
     assert table.pending == {}
     assert table.completed[-2:] == [("OID_GEN_CO_LINK_SPEED", 0), ("OID_GEN_CO_VENDOR_DESCRIPTION", 0)]
-    assert first.DATA.QUERY_INFORMATION.InformationBuffer == 1_555_200
+    assert first.DATA.QUERY_INFORMATION.InformationBuffer == (1_555_200, 1_555_200)
 
 
 def test_cancel_reaches_the_miniport() -> None:

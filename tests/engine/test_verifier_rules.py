@@ -947,6 +947,34 @@ def r4_11(mode: str) -> Machine:
     return m
 
 
+def ask_miniport(m: Machine, call: Any, request: Any) -> int:
+    from condis_edu.ndis import NdisCoOidRequest
+
+    with m.running_as("client"):
+        status: int = NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request)
+    return status
+
+
+@scenario("R4.07")
+def r4_07(mode: str) -> Machine:
+    from condis_edu.ndis import NDIS_STATUS_RESOURCES, OID_GEN_CO_VENDOR_ID
+
+    m, nic, call = dp_machine(mode)
+    nic.miniport.co.CoOidRequestHandler = lambda ctx, vc, request: NDIS_STATUS_RESOURCES  # not among its statuses
+    ask_miniport(m, call, oid_request(OID_GEN_CO_VENDOR_ID))
+    return m
+
+
+@scenario("R4.13")
+def r4_13(mode: str) -> Machine:
+    from condis_edu.ndis import OID_GEN_CO_LINK_SPEED
+
+    m, nic, call = dp_machine(mode)
+    nic.miniport.co.CoOidRequestHandler = lambda ctx, vc, request: NDIS_STATUS_SUCCESS  # wrote nothing
+    ask_miniport(m, call, oid_request(OID_GEN_CO_LINK_SPEED))
+    return m
+
+
 def status_indication(nic: Any, code: int) -> Any:
     from condis_edu.ndis import NDIS_STATUS_INDICATION
 

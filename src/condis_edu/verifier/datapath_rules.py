@@ -174,7 +174,6 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "MiniportCoOidRequest returns one of its documented statuses.",
         "MiniportCoOidRequest",
         "ddi:nc-ndis-miniport_co_oid_request.md",
-        not_checked="any final status is passed through to the protocol (Q20)",
     ),
     _r("R4.09", "A miniport fails a set request with out-of-range values with NDIS_STATUS_INVALID_DATA.",
        "MiniportCoOidRequest", "ddi:nc-ndis-miniport_co_oid_request.md",
@@ -195,8 +194,8 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "R4.13",
         "A CoNDIS miniport answers the mandatory OID_GEN_CO_* queries.",
         "MiniportCoOidRequest",
-        "net:querying-a-connection-oriented-miniport-driver.md",
-        not_checked="the sample miniport answers them; a learner's miniport is tested by exercise, not by NDIS",
+        "net:querying-a-connection-oriented-miniport-driver.md; net:oid-gen-co-link-speed.md; "
+        "net:oid-gen-co-supported-list.md",
     ),
     _r("R4.14", "Statistics OIDs answer per VC when a VC handle is given, adapter-wide otherwise.",
        "MiniportCoOidRequest", "net:querying-a-connection-oriented-miniport-driver.md",
