@@ -248,6 +248,10 @@ def _co_oid_request(
     if adapter in state_of(lib).resetting:
         return NDIS_STATUS_RESET_IN_PROGRESS
     if af is None:
+        info = OID_CATALOGUE.get(_oid_of(request))
+        if info is not None and not info.connection_oriented:
+            lib.report("R4.05", caller, ddi, f"{info.name} is a connectionless OID: it goes through NdisOidRequest")
+            return NDIS_STATUS_INVALID_OID
         if adapter.state not in OID_STATES:
             return NDIS_STATUS_INVALID_STATE
         co = adapter.miniport.co
