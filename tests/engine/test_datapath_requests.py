@@ -236,3 +236,24 @@ def test_a_pause_declared_early_is_held_until_drained(mode: str) -> None:
         cl_data.release_receives(call)
     m.run_until_idle()
     assert nic.state.name == "PAUSED" and [f.rule.id for f in m.findings] == ["R5.19"]
+
+
+def test_a_supported_list_counted_in_oids_not_bytes_is_flagged() -> None:
+    from condis_edu.ndis import NdisRequestQueryInformation
+
+    m, nic, call = machine(verifier="collect")
+
+    def counts_oids(ctx: Any, vc: Any, request: Any) -> int:
+        info = request.DATA.QUERY_INFORMATION
+        if request.RequestType == NdisRequestQueryInformation and info.Oid == OID_GEN_CO_SUPPORTED_LIST:
+            info.InformationBuffer = MANDATORY_CO_OIDS
+            info.BytesWritten = len(MANDATORY_CO_OIDS)  # the old loopback mistake: a count, not 4 bytes each
+            return NDIS_STATUS_SUCCESS
+        return NDIS_STATUS_INVALID_OID
+
+    nic.miniport.co.CoOidRequestHandler = counts_oids
+    assert ask(m, call, query(OID_GEN_CO_SUPPORTED_LIST, length=256)) == NDIS_STATUS_SUCCESS
+    assert [f.rule.id for f in m.findings] == ["R4.13"]
+    assert "4 bytes per item" in m.findings[0].detail
+    assert ask(m, call, query(OID_GEN_CO_LINK_SPEED)) == NDIS_STATUS_INVALID_OID  # refusing a mandatory one
+    assert [f.rule.id for f in m.findings] == ["R4.13", "R4.13"]

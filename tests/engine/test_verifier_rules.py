@@ -1367,3 +1367,30 @@ def test_bug_check_codes() -> None:
 
 
 _ = (mcm_miniport, STATUS_SUCCESS)
+
+
+# ------------------------------------------------------------------------------- refusals change nothing
+def test_collect_mode_refusals_of_the_new_checks_do_not_go_ahead() -> None:
+    # R3.07: the send after NdisClCloseCall never reaches the miniport; NDIS hands it back.
+    from condis_edu._library.ddi.datapath import state_of
+
+    m = r3_07("collect")
+    m.run_until_idle()
+    assert state_of(m._lib).completed_by_ndis == 1  # completed by NDIS, not by the miniport
+    assert m.halted is None
+    # R4.05: the miniport never sees the connectionless OID.
+    m, nic, call = dp_machine("collect")
+    seen: list[object] = []
+    nic.miniport.co.CoOidRequestHandler = lambda ctx, vc, request: seen.append(request) or NDIS_STATUS_SUCCESS
+    from condis_edu.ndis import NDIS_STATUS_INVALID_OID, OID_802_3_CURRENT_ADDRESS
+
+    assert ask_miniport(m, call, oid_request(OID_802_3_CURRENT_ADDRESS)) == NDIS_STATUS_INVALID_OID
+    assert seen == [] and [f.rule.id for f in m.findings] == ["R4.05"]
+    # R5.04: the Co handlers of an IM's miniport are not registered.
+    m = r5_04("collect")
+    assert all(mp.co is None for d in m.drivers for mp in d.miniports)
+    # R1.41 and R4.30: the refused indications hand nothing to the protocol above.
+    m = r1_41("collect")
+    assert all(a.outstanding_receives == 0 for a in m.adapters)
+    m = r4_30("collect")
+    assert all(a.outstanding_receives == 0 for a in m.adapters)
