@@ -17,9 +17,10 @@ from __future__ import annotations
 import enum
 import html
 from collections.abc import Collection, Iterator, Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple, Protocol
 
 from condis_edu.mirror.handles import NDIS_HANDLE
+from condis_edu.mirror.nbl import NET_BUFFER_LIST
 from condis_edu.mirror.status import short_status, status_name
 
 
@@ -42,6 +43,40 @@ WORK_ITEM_DDIS = ("NdisAllocateIoWorkItem", "NdisQueueIoWorkItem", "NdisFreeIoWo
 
 
 _NO_RESULT: object = object()
+
+
+class Clock(Protocol):
+    """Anything with a ``now`` (the scheduler's simulated time)."""
+
+    @property
+    def now(self) -> int: ...
+
+
+class _StoppedClock:
+    """The clock of a trace no library drives: always 0."""
+
+    __slots__ = ()
+    now = 0
+
+
+_NO_CLOCK: Final = _StoppedClock()
+
+
+class Chain(NamedTuple):
+    """A chain of NBLs as a trace argument: its first and last NBL and its length.
+
+    Recorded as it was when the call was made (the chain may be relinked later) and turned into
+    text (``nbl#1..nbl#8 (8)``) only when the trace is rendered.
+    """
+
+    first: NET_BUFFER_LIST
+    last: NET_BUFFER_LIST
+    n: int
+
+    def __str__(self) -> str:
+        if self.n == 1:
+            return self.first.label
+        return f"{self.first.label}..{self.last.label} ({self.n})"
 
 
 class TraceEvent(NamedTuple):
@@ -91,6 +126,12 @@ class TraceEvent(NamedTuple):
         return self.name
 
 
+_new: Final = tuple.__new__
+_CALL: Final = EventKind.CALL
+_UPCALL: Final = EventKind.UPCALL
+_RETURN: Final = EventKind.RETURN
+
+
 def _describe_result(result: object, short: bool) -> str:
     if result is _NO_RESULT or result is None:
         return ""
@@ -111,6 +152,8 @@ def describe(value: object, short: bool = False) -> str:
         return short_status(value) if short else status_name(value)
     if isinstance(value, str):
         return value
+    if isinstance(value, Chain):
+        return str(value)
     return type(value).__name__
 
 
@@ -123,7 +166,8 @@ class Trace:
         self._upper: list[str] = []
         self._lower: list[str] = []
         self.depth = 0
-        self.clock: object = None  # set by the library: an object with a ``now`` attribute
+        self.clock: Clock = _NO_CLOCK
+        """Where event times come from; the library sets its scheduler here."""
 
     # -- participants ---------------------------------------------------------------------
     def add_participant(self, name: str, lower: bool) -> None:
@@ -138,54 +182,58 @@ class Trace:
         return [*self._upper, NDIS, *self._lower]
 
     # -- recording ------------------------------------------------------------------------
-    def _now(self) -> int:
-        now = getattr(self.clock, "now", 0)
-        return now if isinstance(now, int) else 0
-
-    def _add(
-        self,
-        kind: EventKind,
-        source: str,
-        target: str,
-        name: str,
-        args: tuple[object, ...] = (),
-        result: object = _NO_RESULT,
-        call_seq: int = 0,
-    ) -> int:
-        seq = len(self.events) + 1
-        self.events.append(TraceEvent(seq, self._now(), self.depth, kind, source, target, name, args, result, call_seq))
-        return seq
-
+    # Each recording method builds its event in one step (``tuple.__new__`` on a ready tuple, no
+    # keyword defaults) and reads the clock with one attribute load: a traced send records eight
+    # events, so this is the cost of tracing.
     def call(self, driver: str, ddi: str, args: Sequence[object] = ()) -> int:
         """A driver calls a DDI. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        seq = self._add(EventKind.CALL, driver, NDIS, ddi, tuple(args))
-        self.depth += 1
+        events = self.events
+        seq = len(events) + 1
+        depth = self.depth
+        events.append(
+            _new(TraceEvent, (seq, self.clock.now, depth, _CALL, driver, NDIS, ddi, tuple(args), _NO_RESULT, 0))
+        )
+        self.depth = depth + 1
         return seq
 
     def upcall(self, driver: str, role: str, args: Sequence[object] = ()) -> int:
         """NDIS calls a driver's handler. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        seq = self._add(EventKind.UPCALL, NDIS, driver, role, tuple(args))
-        self.depth += 1
+        events = self.events
+        seq = len(events) + 1
+        depth = self.depth
+        events.append(
+            _new(TraceEvent, (seq, self.clock.now, depth, _UPCALL, NDIS, driver, role, tuple(args), _NO_RESULT, 0))
+        )
+        self.depth = depth + 1
         return seq
 
     def ret(self, call_seq: int, result: object) -> None:
         """Close the call or upcall *call_seq* with *result* (a status, a tuple, or None)."""
         if not self.enabled or call_seq == 0:
             return
-        self.depth -= 1
-        opened = self.events[call_seq - 1]
-        self._add(EventKind.RETURN, opened.target, opened.source, opened.name, result=result, call_seq=call_seq)
+        events = self.events
+        depth = self.depth - 1
+        self.depth = depth
+        opened = events[call_seq - 1]
+        seq = len(events) + 1
+        source, target, name = opened[5], opened[4], opened[6]
+        event = (seq, self.clock.now, depth, _RETURN, source, target, name, (), result, call_seq)
+        events.append(_new(TraceEvent, event))
 
     def unwind(self, call_seq: int) -> None:
         """Close *call_seq* after an exception (no result)."""
         if self.enabled and call_seq:
-            self.depth -= 1
-            opened = self.events[call_seq - 1]
-            self._add(EventKind.RETURN, opened.target, opened.source, opened.name, result="raised", call_seq=call_seq)
+            self.ret(call_seq, "raised")
+
+    def _add(self, kind: EventKind, source: str, target: str, name: str, args: tuple[object, ...] = ()) -> None:
+        events = self.events
+        seq = len(events) + 1
+        event = (seq, self.clock.now, self.depth, kind, source, target, name, args, _NO_RESULT, 0)
+        events.append(_new(TraceEvent, event))
 
     def state(self, label: str, machine: str, old: enum.Enum | None, new: enum.Enum) -> None:
         """An NDIS object changed state."""

@@ -103,7 +103,7 @@ def _path(lib: NdisLibrary, adapter: Adapter) -> AdapterPath:
     return path
 
 
-def _label(lib: NdisLibrary, head: object) -> str:
+def _label(lib: NdisLibrary, head: object) -> object:
     return _chain_label(head) if lib.trace.enabled else ""  # type: ignore[arg-type]
 
 

@@ -24,10 +24,11 @@ Those completions are queued on the scheduler, never run inside the send call.
 When the outstanding counts of an adapter or a VC drop to zero, the waiters registered with
 ``when_drained`` run: that is how a pause (R5.19) and a VC deactivation (R2.28) wait.
 
-Speed. With the trace off, a send and its completion cost one walk of the chain each in NDIS
-(check holder and SourceHandle, re-stamp, count) plus a handful of attribute loads; handler
-calls skip the generic ``NdisLibrary.upcall`` and do only what it does when nothing goes wrong.
-With the trace on, every DDI and upcall goes through the library and is recorded.
+Speed, and one route. A send and its completion cost one walk of the chain each in NDIS (check
+holder and SourceHandle, re-stamp, count) plus a handful of attribute loads; handler calls skip
+the generic ``NdisLibrary.upcall`` and do what it does for a handler that returns nothing. The
+trace changes only what is recorded, never what is checked: with it on, the DDI entry goes
+through ``NdisLibrary.ddi`` and ``_up`` records the handler call, around the very same code.
 
 Pages: https://learn.microsoft.com/windows-hardware/drivers/network/sending-net-buffer-structures-from-condis-drivers,
 https://learn.microsoft.com/windows-hardware/drivers/network/receiving-net-buffer-structures-in-condis-drivers
@@ -49,6 +50,7 @@ from condis_edu._library.ownership import owned_by, refuse, rollback, transfer, 
 from condis_edu._library.states.adapter import AdapterState
 from condis_edu._library.states.call import CallState
 from condis_edu._library.states.vc import VcState
+from condis_edu._library.trace import Chain
 from condis_edu._library.watch import watch_held_by
 from condis_edu.errors import (
     BugCheck,
@@ -251,7 +253,7 @@ def _vc_of(handle: object, ddi: str) -> tuple[NdisLibrary, Vc]:
 
 
 # --------------------------------------------------------------------------------------------
-# Handler calls (lean twin of NdisLibrary.upcall for the hot path)
+# Handler calls (one route, traced or not)
 # --------------------------------------------------------------------------------------------
 
 
@@ -263,9 +265,12 @@ def _up(
     args: tuple[Any, ...],
     shown: tuple[object, ...],
 ) -> None:
-    if lib.trace.enabled:
-        lib.upcall(driver, spec, fn, args, shown)
-        return
+    """Call a data-path handler (they return nothing): what ``NdisLibrary.upcall`` does for
+    them, with the trace recorded only when it is on (*shown* is then the traced arguments)."""
+    if lib.halted is not None:
+        lib.check_alive()
+    trace = lib.trace
+    seq = trace.upcall(driver.name, spec.role, shown) if trace.enabled else 0
     stack = lib.stack
     active = _library._ACTIVE
     stack.append(driver)
@@ -275,10 +280,14 @@ def _up(
     except BaseException as exc:
         active.pop()
         stack.pop()
+        if seq:
+            trace.unwind(seq)
         _escaped(lib, driver, spec, exc)
         raise
     active.pop()
     stack.pop()
+    if seq:
+        trace.ret(seq, None)
 
 
 def _escaped(lib: NdisLibrary, driver: Driver, spec: HandlerSpec, exc: BaseException) -> None:
@@ -298,23 +307,22 @@ def _escaped(lib: NdisLibrary, driver: Driver, spec: HandlerSpec, exc: BaseExcep
     raise crash from exc
 
 
-def _chain_label(head: NET_BUFFER_LIST | None) -> str:
-    """``nbl#1..nbl#8 (8)`` for traces (walks the chain; trace mode only)."""
+def _chain_label(head: NET_BUFFER_LIST | None) -> object:
+    """The chain as a trace argument (walks it; trace mode only): a ``Chain`` record rendered
+    later as ``nbl#1..nbl#8 (8)``, or text for NULL, a non-NBL and a broken chain."""
     if head is None:
         return "NULL"
     if not isinstance(head, NET_BUFFER_LIST):
         return type(head).__name__
-    first, last, n = head, head, 0
+    last, n = head, 0
     nbl: NET_BUFFER_LIST | None = head
     try:
         while nbl is not None and n < 1 << 20:
             last, n, nbl = nbl, n + 1, nbl.Next
-        label = last.label
+        last.label  # noqa: B018 - a link that is not an NBL has no label
     except AttributeError:
-        return f"{first.label}.. (broken chain)"
-    if n == 1:
-        return first.label
-    return f"{first.label}..{label} ({n})"
+        return f"{head.label}.. (broken chain)"
+    return Chain(head, last, n)
 
 
 def _bad_link(head: object) -> str | None:
@@ -368,7 +376,6 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         path = path_of(lib, vc)
     else:
         lib = path.lib
-        vc = path.vc
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
@@ -387,86 +394,50 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             label,
         )
         return
-    # Fast path: the common case written out, so nothing extra runs per send.
+    _send(lib, path, caller, NetBufferLists, SendFlags)
+
+
+def _send(
+    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: object = None
+) -> None:
+    """The send, traced or not: the common case first (one walk), then every rule and refusal."""
+    ddi = "NdisCoSendNetBufferLists"
+    vc = path.vc
     adapter = path.adapter
+    status = 0
     if (
         caller is path.protocol
         and vc.state is _ACTIVE_VC
         and vc.call_state is not _CLOSING_CALL
         and adapter.state is _RUNNING
-        and NetBufferLists is not None
         and not path.state.resetting
     ):
-        back = path.back
-        owner = path.pt_owner
-        sent = path.sent
-        n = 0
-        nbl: NET_BUFFER_LIST | None = NetBufferLists
-        walked = True
-        try:
-            while nbl is not None:
-                if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not NdisVcHandle:
-                    walked = False
-                    break
-                nbl._holder = sent
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:  # something that is not an NBL: the checked route names it
-            walked = False
-        if walked:
-            vc.outstanding_sends += n
-            adapter.outstanding_sends += n
-            # The caller is driver code, so this library is already on top of the "running
-            # libraries" stack; only the running driver changes for the handler call.
-            mp = path.mp_driver
-            stack.append(mp)
-            try:
-                path.mp_send(vc.miniport_context, NetBufferLists, SendFlags)  # type: ignore[misc]
-            except BaseException as exc:
-                stack.pop()
-                _escaped(lib, mp, SPEC_MP_SEND, exc)
-                raise
-            stack.pop()
-            if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
-                watch_held_by(path.state.pools.every_nbl(), path.sent)
+        n = _stamp_owned(head, path, path.sent)
+    else:
+        if caller is None:
+            raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+        if caller is not path.protocol:
+            lib.report(
+                "R3.06",
+                caller,
+                ddi,
+                f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
+            )
             return
-        # An NBL failed the check: undo the partial walk, then take the checked route. The NBLs
-        # walked so far were owned by the sender, so "owned by the sender" is a faithful undo.
-        rollback(NetBufferLists, n, back)
-    _send(lib, path, caller, NetBufferLists, SendFlags)
-
-
-def _send(
-    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: str = ""
-) -> None:
-    """The checked send: every rule, every refusal, and the traced route."""
-    ddi = "NdisCoSendNetBufferLists"
-    vc = path.vc
-    if caller is None:
-        raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-    if caller is not path.protocol:
-        lib.report(
-            "R3.06",
-            caller,
-            ddi,
-            f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
-        )
-        return
-    adapter = path.adapter
-    status = 0
-    if vc.call_state is _CLOSING_CALL and vc.af is not None:
-        # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
-        lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
-        status = NDIS_STATUS_CLOSING
-    elif vc.state not in _DATA_VC_STATES:
-        status = NDIS_STATUS_VC_NOT_ACTIVATED
-    elif adapter in path.state.resetting:
-        status = NDIS_STATUS_RESET_IN_PROGRESS
-    elif adapter.state is not _RUNNING:
-        status = NDIS_STATUS_PAUSED
-    target = path.refused if status else path.sent
-    n = _stamp_owned(head, path, target)
+        if vc.call_state is _CLOSING_CALL and vc.af is not None:
+            # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
+            lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
+            status = NDIS_STATUS_CLOSING
+        elif vc.state not in _DATA_VC_STATES:
+            status = NDIS_STATUS_VC_NOT_ACTIVATED
+        elif adapter in path.state.resetting:
+            status = NDIS_STATUS_RESET_IN_PROGRESS
+        elif adapter.state is not _RUNNING:
+            status = NDIS_STATUS_PAUSED
+        n = _stamp_owned(head, path, path.refused if status else path.sent)
     if n < 0:
+        assert caller is not None
+        target = path.refused if status else path.sent
         # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
         # one is reported before anything moves; then ownership, accepting NBLs that came
         # back by another VC.
@@ -503,7 +474,7 @@ def _send(
         SPEC_MP_SEND,
         path.mp_send,
         (vc.miniport_context, head, flags),
-        (vc.handle, label or (_chain_label(head) if lib.trace.enabled else ""), _flags(flags)),
+        (vc.handle, label, _flags(flags)) if lib.trace.enabled else (),
     )
     if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
         watch_held_by(path.state.pools.every_nbl(), path.sent)
@@ -572,7 +543,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
 
 
 def _deliver_send_complete(
-    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = ""
+    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: object = None
 ) -> None:
     fn = path.pt_send_complete
     assert fn is not None
@@ -582,7 +553,7 @@ def _deliver_send_complete(
         SPEC_PT_SEND_COMPLETE,
         fn,
         (path.protocol_vc_context, head, flags),
-        (path.handle, label or (_chain_label(head) if lib.trace.enabled else ""), _flags(flags)),
+        (path.handle, label or _chain_label(head), _flags(flags)) if lib.trace.enabled else (),
     )
 
 
@@ -607,7 +578,6 @@ def NdisMCoSendNetBufferListsComplete(
         path = path_of(lib, vc)
     else:
         lib = path.lib
-        vc = path.vc
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
@@ -626,53 +596,18 @@ def NdisMCoSendNetBufferListsComplete(
             label,
         )
         return
-    if caller is path.mp_driver and NetBufferLists is not None:
-        sent = path.sent
-        back = path.back
-        pending = NDIS_STATUS_PENDING
-        n = 0
-        nbl: NET_BUFFER_LIST | None = NetBufferLists
-        walked = True
-        try:
-            while nbl is not None:
-                if nbl._holder is not sent or nbl.Status == pending:
-                    walked = False
-                    break
-                nbl._holder = back
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:
-            walked = False
-        if walked:
-            vc.outstanding_sends -= n
-            adapter = path.adapter
-            adapter.outstanding_sends -= n
-            if path.state.waiting:
-                _check_drained(path.state, vc, adapter)
-            proto = path.protocol
-            stack.append(proto)
-            try:
-                path.pt_send_complete(  # type: ignore[misc]
-                    vc.client_context if vc.af is not None else vc.cm_context, NetBufferLists, SendCompleteFlags
-                )
-            except BaseException as exc:
-                stack.pop()
-                _escaped(lib, proto, SPEC_PT_SEND_COMPLETE, exc)
-                raise
-            stack.pop()
-            return
-        rollback(NetBufferLists, n, sent)
     _send_complete(lib, path, caller, NetBufferLists, SendCompleteFlags)
 
 
 def _send_complete(
-    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: str = ""
+    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: object = None
 ) -> None:
+    """The completion, traced or not: the common case first (one walk), then every rule."""
     ddi = "NdisMCoSendNetBufferListsComplete"
     vc = path.vc
-    if caller is None:
-        raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
     if caller is not path.mp_driver:
+        if caller is None:
+            raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
         lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
     n = _stamp_sent(head, path)
@@ -800,7 +735,7 @@ def _indicate(
     fn = path.pt_receive
     assert fn is not None
     args = (path.binding.context, path.protocol_vc_context, head, n, flags)
-    shown = (vc.handle, _chain_label(head) if lib.trace.enabled else "", str(n), _flags(flags))
+    shown = (vc.handle, _chain_label(head), str(n), _flags(flags)) if lib.trace.enabled else ()
     if not resources:
         vc.outstanding_receives += n
         path.adapter.outstanding_receives += n
@@ -921,7 +856,7 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
         SPEC_MP_RETURN,
         fn,
         (adapter.context, head, flags),
-        (adapter.handle, _chain_label(head) if lib.trace.enabled else "", _flags(flags)),
+        (adapter.handle, _chain_label(head), _flags(flags)) if lib.trace.enabled else (),
     )
 
 
@@ -996,6 +931,17 @@ def _describe(value: object) -> str:
     return "NULL" if value is None else type(value).__name__
 
 
+_FLAG_TEXT: dict[int, str] = {}
+"""Flags already turned into text (a handful of values recur on every call)."""
+
+
 def _flags(flags: object) -> str:
     """Flags as the trace shows them (hex, never mistaken for a status)."""
+    if type(flags) is int:
+        text = _FLAG_TEXT.get(flags)
+        if text is None:
+            text = f"0x{flags:x}"
+            if len(_FLAG_TEXT) < 64:
+                _FLAG_TEXT[flags] = text
+        return text
     return f"0x{flags:x}" if isinstance(flags, int) else repr(flags)
