@@ -16,7 +16,8 @@ def test_bench_runs_the_real_path_and_reports() -> None:
     for row in report.results:
         assert row.engine_nbls_per_s > 0 and row.floor_nbls_per_s > 0
         assert row.ratio == pytest.approx(row.engine_nbls_per_s / row.floor_nbls_per_s)
-    assert rows[("verifier", 1)].target == 0.15 and rows[("verifier", 8)].target is None
+    assert rows[("verifier", 1)].target == 0.25 and rows[("verifier", 8)].target is None
+    assert rows[("trace", 1)].target == 0.05  # trace on is the default in every notebook
     assert rows[("verifier", 8)].alloc_blocks_per_nbl == 0.0  # the steady loop allocates nothing per NBL
     assert "engine NBL/s" in report.to_text()
 

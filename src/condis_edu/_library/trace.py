@@ -192,9 +192,8 @@ class Trace:
         events = self.events
         seq = len(events) + 1
         depth = self.depth
-        events.append(
-            _new(TraceEvent, (seq, self.clock.now, depth, _CALL, driver, NDIS, ddi, tuple(args), _NO_RESULT, 0))
-        )
+        shown = args if type(args) is tuple else tuple(args)
+        events.append(_new(TraceEvent, (seq, self.clock.now, depth, _CALL, driver, NDIS, ddi, shown, _NO_RESULT, 0)))
         self.depth = depth + 1
         return seq
 
@@ -205,9 +204,8 @@ class Trace:
         events = self.events
         seq = len(events) + 1
         depth = self.depth
-        events.append(
-            _new(TraceEvent, (seq, self.clock.now, depth, _UPCALL, NDIS, driver, role, tuple(args), _NO_RESULT, 0))
-        )
+        shown = args if type(args) is tuple else tuple(args)
+        events.append(_new(TraceEvent, (seq, self.clock.now, depth, _UPCALL, NDIS, driver, role, shown, _NO_RESULT, 0)))
         self.depth = depth + 1
         return seq
 

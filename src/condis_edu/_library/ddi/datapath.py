@@ -100,6 +100,7 @@ SPEC_PT_RECEIVE: Final = HANDLER_SPECS["CoReceiveNetBufferListsHandler"]
 SPEC_MP_RETURN: Final = HANDLER_SPECS["ReturnNetBufferListsHandler"]
 
 _KIND_OWNED: Final = HolderKind.OWNED
+_new: Final = tuple.__new__
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,9 +267,8 @@ def _up(
     shown: tuple[object, ...],
 ) -> None:
     """Call a data-path handler (they return nothing): what ``NdisLibrary.upcall`` does for
-    them, with the trace recorded only when it is on (*shown* is then the traced arguments)."""
-    if lib.halted is not None:
-        lib.check_alive()
+    them, with the trace recorded only when it is on (*shown* is then the traced arguments).
+    The DDI that leads here has already checked that the machine has not halted."""
     trace = lib.trace
     seq = trace.upcall(driver.name, spec.role, shown) if trace.enabled else 0
     stack = lib.stack
@@ -310,6 +310,8 @@ def _escaped(lib: NdisLibrary, driver: Driver, spec: HandlerSpec, exc: BaseExcep
 def _chain_label(head: NET_BUFFER_LIST | None) -> object:
     """The chain as a trace argument (walks it; trace mode only): a ``Chain`` record rendered
     later as ``nbl#1..nbl#8 (8)``, or text for NULL, a non-NBL and a broken chain."""
+    if type(head) is NET_BUFFER_LIST and head.Next is None:
+        return _new(Chain, (head, head, 1))
     if head is None:
         return "NULL"
     if not isinstance(head, NET_BUFFER_LIST):
@@ -322,7 +324,7 @@ def _chain_label(head: NET_BUFFER_LIST | None) -> object:
         last.label  # noqa: B018 - a link that is not an NBL has no label
     except AttributeError:
         return f"{head.label}.. (broken chain)"
-    return Chain(head, last, n)
+    return _new(Chain, (head, last, n))
 
 
 def _bad_link(head: object) -> str | None:
@@ -380,19 +382,20 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         lib.check_alive()
     stack = lib.stack
     caller = stack[-1] if stack else None
-    if lib.trace.enabled:
-        lib.ddi(
+    trace = lib.trace
+    if trace.enabled:
+        label = _chain_label(NetBufferLists)
+        seq = trace.call(
             caller.name if caller is not None else "harness",
             "NdisCoSendNetBufferLists",
-            (NdisVcHandle, label := _chain_label(NetBufferLists), _flags(SendFlags)),
-            _send,
-            lib,
-            path,
-            caller,
-            NetBufferLists,
-            SendFlags,
-            label,
+            (NdisVcHandle, label, _FLAG_TEXT.get(SendFlags) or _flags(SendFlags)),
         )
+        try:
+            _send(lib, path, caller, NetBufferLists, SendFlags, label)
+        except BaseException:
+            trace.unwind(seq)
+            raise
+        trace.ret(seq, None)
         return
     _send(lib, path, caller, NetBufferLists, SendFlags)
 
@@ -412,7 +415,7 @@ def _send(
         and adapter.state is _RUNNING
         and not path.state.resetting
     ):
-        n = _stamp_owned(head, path, path.sent)
+        target = path.sent
     else:
         if caller is None:
             raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
@@ -434,10 +437,24 @@ def _send(
             status = NDIS_STATUS_RESET_IN_PROGRESS
         elif adapter.state is not _RUNNING:
             status = NDIS_STATUS_PAUSED
-        n = _stamp_owned(head, path, path.refused if status else path.sent)
-    if n < 0:
-        assert caller is not None
         target = path.refused if status else path.sent
+    # The hand-off walk: owned by the sender (fresh, or back from this VC) and SourceHandle
+    # right; anything else undoes the walk (every NBL walked so far was the sender's) and
+    # takes the diagnosis below.
+    back, owner, handle = path.back, path.pt_owner, path.handle
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                break
+            nbl._holder = target
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:  # not an NBL: the diagnosis names it
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, back)
         # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
         # one is reported before anything moves; then ownership, accepting NBLs that came
         # back by another VC.
@@ -445,7 +462,7 @@ def _send(
         if bad is not None:
             lib.report("R3.05", caller, ddi, bad)
             return
-        nbl: NET_BUFFER_LIST | None = head
+        nbl = head
         count = 0
         while nbl is not None and count < 1 << 20:
             if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
@@ -474,52 +491,10 @@ def _send(
         SPEC_MP_SEND,
         path.mp_send,
         (vc.miniport_context, head, flags),
-        (vc.handle, label, _flags(flags)) if lib.trace.enabled else (),
+        (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
     )
     if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
         watch_held_by(path.state.pools.every_nbl(), path.sent)
-
-
-def _stamp_owned(head: NET_BUFFER_LIST, path: VcPath, target: Holder) -> int:
-    """The fast hand-off walk of a send: owned by the sender (fresh, or back from this VC) and
-    SourceHandle right; returns the count, or -1 with nothing changed."""
-    back, owner, handle = path.back, path.pt_owner, path.handle
-    n = 0
-    nbl: NET_BUFFER_LIST | None = head
-    try:
-        while nbl is not None:
-            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
-                break
-            nbl._holder = target
-            n += 1
-            nbl = nbl.Next
-        else:
-            return n
-    except AttributeError:  # not an NBL: the caller's diagnosis names it
-        pass
-    rollback(head, n, back)  # every NBL walked so far was the sender's
-    return -1
-
-
-def _stamp_sent(head: NET_BUFFER_LIST, path: VcPath) -> int:
-    """The fast hand-off walk of a completion: sent on this VC, with a final Status; returns
-    the count, or -1 with nothing changed."""
-    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
-    n = 0
-    nbl: NET_BUFFER_LIST | None = head
-    try:
-        while nbl is not None:
-            if nbl._holder is not sent or nbl.Status == pending or type(nbl.Status) is not int:
-                break
-            nbl._holder = back
-            n += 1
-            nbl = nbl.Next
-        else:
-            return n
-    except AttributeError:
-        pass
-    rollback(head, n, sent)
-    return -1
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -553,7 +528,7 @@ def _deliver_send_complete(
         SPEC_PT_SEND_COMPLETE,
         fn,
         (path.protocol_vc_context, head, flags),
-        (path.handle, label or _chain_label(head), _flags(flags)) if lib.trace.enabled else (),
+        (path.handle, label or _chain_label(head), _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
     )
 
 
@@ -582,19 +557,20 @@ def NdisMCoSendNetBufferListsComplete(
         lib.check_alive()
     stack = lib.stack
     caller = stack[-1] if stack else None
-    if lib.trace.enabled:
-        lib.ddi(
+    trace = lib.trace
+    if trace.enabled:
+        label = _chain_label(NetBufferLists)
+        seq = trace.call(
             caller.name if caller is not None else "harness",
             "NdisMCoSendNetBufferListsComplete",
-            (NdisVcHandle, label := _chain_label(NetBufferLists), _flags(SendCompleteFlags)),
-            _send_complete,
-            lib,
-            path,
-            caller,
-            NetBufferLists,
-            SendCompleteFlags,
-            label,
+            (NdisVcHandle, label, _FLAG_TEXT.get(SendCompleteFlags) or _flags(SendCompleteFlags)),
         )
+        try:
+            _send_complete(lib, path, caller, NetBufferLists, SendCompleteFlags, label)
+        except BaseException:
+            trace.unwind(seq)
+            raise
+        trace.ret(seq, None)
         return
     _send_complete(lib, path, caller, NetBufferLists, SendCompleteFlags)
 
@@ -610,13 +586,28 @@ def _send_complete(
             raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
         lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
-    n = _stamp_sent(head, path)
-    if n < 0:
+    # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
+    # and takes the diagnosis below.
+    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            status = nbl.Status
+            if nbl._holder is not sent or type(status) is not int or status == pending:
+                break
+            nbl._holder = back
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, sent)
         bad = _bad_link(head)
         if bad is not None:
             lib.report("R3.10", caller, ddi, bad)
             return
-        nbl: NET_BUFFER_LIST | None = head
+        nbl = head
         count = 0
         while nbl is not None and count < 1 << 20:
             if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
@@ -641,7 +632,14 @@ def _send_complete(
     adapter.outstanding_sends -= n
     if path.state.waiting:
         _check_drained(path.state, vc, adapter)
-    _deliver_send_complete(lib, path, head, flags, label)
+    _up(
+        lib,
+        path.protocol,
+        SPEC_PT_SEND_COMPLETE,
+        path.pt_send_complete,  # type: ignore[arg-type]
+        (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
+        (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+    )
 
 
 # --------------------------------------------------------------------------------------------
