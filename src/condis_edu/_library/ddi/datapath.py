@@ -272,20 +272,26 @@ def _up(
     trace = lib.trace
     seq = trace.upcall(driver.name, spec.role, shown) if trace.enabled else 0
     stack = lib.stack
+    # Only the top of the running-libraries stack is ever read: when this library is already
+    # there (the caller is its driver code, the usual case), there is nothing to push.
     active = _library._ACTIVE
+    pushed = not active or active[-1] is not lib
+    if pushed:
+        active.append(lib)
     stack.append(driver)
-    active.append(lib)
     try:
         fn(*args)
     except BaseException as exc:
-        active.pop()
         stack.pop()
+        if pushed:
+            active.pop()
         if seq:
             trace.unwind(seq)
         _escaped(lib, driver, spec, exc)
         raise
-    active.pop()
     stack.pop()
+    if pushed:
+        active.pop()
     if seq:
         trace.ret(seq, None)
 
@@ -383,6 +389,8 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
+    label: object = None
+    seq = 0
     if trace.enabled:
         label = _chain_label(NetBufferLists)
         seq = trace.call(
@@ -390,111 +398,108 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             "NdisCoSendNetBufferLists",
             (NdisVcHandle, label, _FLAG_TEXT.get(SendFlags) or _flags(SendFlags)),
         )
-        try:
-            _send(lib, path, caller, NetBufferLists, SendFlags, label)
-        except BaseException:
-            trace.unwind(seq)
-            raise
-        trace.ret(seq, None)
-        return
-    _send(lib, path, caller, NetBufferLists, SendFlags)
-
-
-def _send(
-    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: object = None
-) -> None:
-    """The send, traced or not: the common case first (one walk), then every rule and refusal."""
-    ddi = "NdisCoSendNetBufferLists"
-    vc = path.vc
-    adapter = path.adapter
-    status = 0
-    if (
-        caller is path.protocol
-        and vc.state is _ACTIVE_VC
-        and vc.call_state is not _CLOSING_CALL
-        and adapter.state is _RUNNING
-        and not path.state.resetting
-    ):
-        target = path.sent
-    else:
-        if caller is None:
-            raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-        if caller is not path.protocol:
-            lib.report(
-                "R3.06",
-                caller,
-                ddi,
-                f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
-            )
-            return
-        if vc.call_state is _CLOSING_CALL and vc.af is not None:
-            # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
-            lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
-            status = NDIS_STATUS_CLOSING
-        elif vc.state not in _DATA_VC_STATES:
-            status = NDIS_STATUS_VC_NOT_ACTIVATED
-        elif adapter in path.state.resetting:
-            status = NDIS_STATUS_RESET_IN_PROGRESS
-        elif adapter.state is not _RUNNING:
-            status = NDIS_STATUS_PAUSED
-        target = path.refused if status else path.sent
-    # The hand-off walk: owned by the sender (fresh, or back from this VC) and SourceHandle
-    # right; anything else undoes the walk (every NBL walked so far was the sender's) and
-    # takes the diagnosis below.
-    back, owner, handle = path.back, path.pt_owner, path.handle
-    n = 0
-    nbl: NET_BUFFER_LIST | None = head
+    # One route, traced or not: the trace only records around it.
+    head, flags = NetBufferLists, SendFlags
     try:
-        while nbl is not None:
-            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
-                break
-            nbl._holder = target
-            n += 1
-            nbl = nbl.Next
-    except AttributeError:  # not an NBL: the diagnosis names it
-        nbl = head
-    if nbl is not None:
-        rollback(head, n, back)
-        # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
-        # one is reported before anything moves; then ownership, accepting NBLs that came
-        # back by another VC.
-        bad = _bad_link(head)
-        if bad is not None:
-            lib.report("R3.05", caller, ddi, bad)
-            return
-        nbl = head
-        count = 0
-        while nbl is not None and count < 1 << 20:
-            if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
+        ddi = "NdisCoSendNetBufferLists"
+        vc = path.vc
+        adapter = path.adapter
+        status = 0
+        if (
+            caller is path.protocol
+            and vc.state is _ACTIVE_VC
+            and vc.call_state is not _CLOSING_CALL
+            and adapter.state is _RUNNING
+            and not path.state.resetting
+        ):
+            target = path.sent
+        else:
+            if caller is None:
+                raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+            if caller is not path.protocol:
                 lib.report(
-                    "R3.03",
+                    "R3.06",
                     caller,
                     ddi,
-                    f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
+                    f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
                 )
                 return
-            nbl, count = nbl.Next, count + 1
-        n, _, reason = transfer_owned(head, caller, target)
-        if n < 0:
-            lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
+            if vc.call_state is _CLOSING_CALL and vc.af is not None:
+                # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
+                lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
+                status = NDIS_STATUS_CLOSING
+            elif vc.state not in _DATA_VC_STATES:
+                status = NDIS_STATUS_VC_NOT_ACTIVATED
+            elif adapter in path.state.resetting:
+                status = NDIS_STATUS_RESET_IN_PROGRESS
+            elif adapter.state is not _RUNNING:
+                status = NDIS_STATUS_PAUSED
+            target = path.refused if status else path.sent
+        # The hand-off walk: owned by the sender (fresh, or back from this VC) and SourceHandle
+        # right; anything else undoes the walk (every NBL walked so far was the sender's) and
+        # takes the diagnosis below.
+        back, owner, handle = path.back, path.pt_owner, path.handle
+        n = 0
+        nbl: NET_BUFFER_LIST | None = head
+        try:
+            while nbl is not None:
+                if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                    break
+                nbl._holder = target
+                n += 1
+                nbl = nbl.Next
+        except AttributeError:  # not an NBL: the diagnosis names it
+            nbl = head
+        if nbl is not None:
+            rollback(head, n, back)
+            # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
+            # one is reported before anything moves; then ownership, accepting NBLs that came
+            # back by another VC.
+            bad = _bad_link(head)
+            if bad is not None:
+                lib.report("R3.05", caller, ddi, bad)
+                return
+            nbl = head
+            count = 0
+            while nbl is not None and count < 1 << 20:
+                if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
+                    lib.report(
+                        "R3.03",
+                        caller,
+                        ddi,
+                        f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
+                    )
+                    return
+                nbl, count = nbl.Next, count + 1
+            n, _, reason = transfer_owned(head, caller, target)
+            if n < 0:
+                lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
+                return
+        if status:
+            _refuse_send(lib, path, head, n, status)
             return
-    if status:
-        _refuse_send(lib, path, head, n, status)
-        return
-    vc.outstanding_sends += n
-    adapter.outstanding_sends += n
-    if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
-        raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
-    _up(
-        lib,
-        path.mp_driver,
-        SPEC_MP_SEND,
-        path.mp_send,
-        (vc.miniport_context, head, flags),
-        (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
-    )
-    if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
-        watch_held_by(path.state.pools.every_nbl(), path.sent)
+        vc.outstanding_sends += n
+        adapter.outstanding_sends += n
+        if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
+            raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
+        _up(
+            lib,
+            path.mp_driver,
+            SPEC_MP_SEND,
+            path.mp_send,
+            (vc.miniport_context, head, flags),
+            (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+        )
+        if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
+            watch_held_by(path.state.pools.every_nbl(), path.sent)
+    except BaseException:
+        if seq:
+            trace.unwind(seq)
+            seq = 0
+        raise
+    finally:
+        if seq:
+            trace.ret(seq, None)
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -558,6 +563,8 @@ def NdisMCoSendNetBufferListsComplete(
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
+    label: object = None
+    seq = 0
     if trace.enabled:
         label = _chain_label(NetBufferLists)
         seq = trace.call(
@@ -565,81 +572,79 @@ def NdisMCoSendNetBufferListsComplete(
             "NdisMCoSendNetBufferListsComplete",
             (NdisVcHandle, label, _FLAG_TEXT.get(SendCompleteFlags) or _flags(SendCompleteFlags)),
         )
-        try:
-            _send_complete(lib, path, caller, NetBufferLists, SendCompleteFlags, label)
-        except BaseException:
-            trace.unwind(seq)
-            raise
-        trace.ret(seq, None)
-        return
-    _send_complete(lib, path, caller, NetBufferLists, SendCompleteFlags)
-
-
-def _send_complete(
-    lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int, label: object = None
-) -> None:
-    """The completion, traced or not: the common case first (one walk), then every rule."""
-    ddi = "NdisMCoSendNetBufferListsComplete"
-    vc = path.vc
-    if caller is not path.mp_driver:
-        if caller is None:
-            raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
-        lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
-        return
-    # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
-    # and takes the diagnosis below.
-    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
-    n = 0
-    nbl: NET_BUFFER_LIST | None = head
+    # One route, traced or not: the trace only records around it.
+    head, flags = NetBufferLists, SendCompleteFlags
     try:
-        while nbl is not None:
-            status = nbl.Status
-            if nbl._holder is not sent or type(status) is not int or status == pending:
-                break
-            nbl._holder = back
-            n += 1
-            nbl = nbl.Next
-    except AttributeError:
-        nbl = head
-    if nbl is not None:
-        rollback(head, n, sent)
-        bad = _bad_link(head)
-        if bad is not None:
-            lib.report("R3.10", caller, ddi, bad)
+        ddi = "NdisMCoSendNetBufferListsComplete"
+        vc = path.vc
+        if caller is not path.mp_driver:
+            if caller is None:
+                raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+            lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
             return
-        nbl = head
-        count = 0
-        while nbl is not None and count < 1 << 20:
-            if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
-                lib.report(
-                    "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
-                )
+        # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
+        # and takes the diagnosis below.
+        sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+        n = 0
+        nbl: NET_BUFFER_LIST | None = head
+        try:
+            while nbl is not None:
+                status = nbl.Status
+                if nbl._holder is not sent or type(status) is not int or status == pending:
+                    break
+                nbl._holder = back
+                n += 1
+                nbl = nbl.Next
+        except AttributeError:
+            nbl = head
+        if nbl is not None:
+            rollback(head, n, sent)
+            bad = _bad_link(head)
+            if bad is not None:
+                lib.report("R3.10", caller, ddi, bad)
                 return
-            nbl, count = nbl.Next, count + 1
-        n = transfer(head, path.sent, path.back)
-    if n < 0:
-        offender, reason = refuse(head, n, path.sent, path.back)
-        assert offender is not None
-        holder = offender._holder
-        if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
-            rule, what = "R3.12", "completes an NBL that already came back (double completion, or use after complete)"
-        else:
-            rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
-        lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
-        return
-    vc.outstanding_sends -= n
-    adapter = path.adapter
-    adapter.outstanding_sends -= n
-    if path.state.waiting:
-        _check_drained(path.state, vc, adapter)
-    _up(
-        lib,
-        path.protocol,
-        SPEC_PT_SEND_COMPLETE,
-        path.pt_send_complete,  # type: ignore[arg-type]
-        (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
-        (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
-    )
+            nbl = head
+            count = 0
+            while nbl is not None and count < 1 << 20:
+                if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
+                    lib.report(
+                        "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
+                    )
+                    return
+                nbl, count = nbl.Next, count + 1
+            n = transfer(head, path.sent, path.back)
+        if n < 0:
+            offender, reason = refuse(head, n, path.sent, path.back)
+            assert offender is not None
+            holder = offender._holder
+            if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
+                rule = "R3.12"
+                what = "completes an NBL that already came back (double completion, or use after complete)"
+            else:
+                rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
+            lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
+            return
+        vc.outstanding_sends -= n
+        adapter = path.adapter
+        adapter.outstanding_sends -= n
+        if path.state.waiting:
+            _check_drained(path.state, vc, adapter)
+        _up(
+            lib,
+            path.protocol,
+            SPEC_PT_SEND_COMPLETE,
+            path.pt_send_complete,  # type: ignore[arg-type]
+            (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
+            (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+        )
+    except BaseException:
+        if seq:
+            trace.unwind(seq)
+            seq = 0
+        raise
+    finally:
+        if seq:
+            trace.ret(seq, None)
 
 
 # --------------------------------------------------------------------------------------------
