@@ -101,7 +101,7 @@ class BenchReport:
             alloc = "-" if r.alloc_blocks_per_nbl is None else f"{r.alloc_blocks_per_nbl:.3f}"
             lines.append(
                 f"{r.mode:<9} {r.chain_length:>5} {r.engine_nbls_per_s:>14,.0f} {r.floor_nbls_per_s:>14,.0f} "
-                f"{r.ratio:>6.2f} {target:>7}{mark:<4} {alloc:>13}"
+                f"{r.ratio:>6.3f} {target:>7}{mark:<4} {alloc:>13}"
             )
         return "\n".join(lines)
 
