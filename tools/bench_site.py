@@ -108,7 +108,13 @@ RECORDER = """
 (() => {
   window.__condisBench = { results: [], autoClick: !!window.__condisBenchColdClick };
   const seen = new WeakSet();
+  const running = new WeakSet();
   const check = () => {
+    for (const el of document.querySelectorAll('.condis-output[data-state="running"]')) {
+      if (running.has(el)) continue;
+      running.add(el);
+      window.__condisBench.marks.push({ what: 'running', t: performance.now(), path: location.pathname });
+    }
     const final = '.condis-output[data-state="done"], .condis-output[data-state="error"]';
     for (const el of document.querySelectorAll(final)) {
       if (seen.has(el)) continue;
@@ -154,6 +160,9 @@ RECORDER = """
 })();
 """
 
+
+# The service worker has its offline copy (it is active once its install has kept every file).
+SW_ACTIVE = "() => navigator.serviceWorker.getRegistration().then((r) => !!(r && r.active))"
 
 # Follow a link as a reader does: Material's instant navigation intercepts the click.
 FOLLOW_LINK = """(u) => {
@@ -277,7 +286,7 @@ def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | 
     # Bytes before any Run: load the page, let it settle, click nothing. The service worker installs
     # the offline copy meanwhile; its downloads are counted apart.
     page.goto(base + first, wait_until="networkidle")
-    page.evaluate("() => window.condisOffline && window.condisOffline.ready()")
+    page.wait_for_function(SW_ACTIVE, timeout=60_000)
     page.wait_for_timeout(300)
     before = sum(size for _, size in meter.entries)
     before_urls = list(meter.entries)
@@ -327,7 +336,7 @@ def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | 
     # reader who stays a few seconds gets that, so wait for it before leaving.
     page.wait_for_function("() => condisLive.state().info && condisLive.state().info.stored !== null", timeout=60_000)
     # ... and the service worker has its offline copy (installed since the first page load).
-    page.evaluate("() => window.condisOffline && window.condisOffline.ready()")
+    page.wait_for_function(SW_ACTIVE, timeout=60_000)
     page.close()
 
     # Repeat visit: a new page load in the same browser profile (service worker, HTTP cache and the
@@ -370,7 +379,7 @@ def worker_timings(marks: dict[str, Any]) -> str:
 def breakdown(r: dict[str, Any]) -> str:
     """Where a run's time went: page milestones (ms from navigation) and the worker's own timings."""
     cold = r["_cold"]
-    marks = ", ".join(f"{m['what']} {m['t']:.0f}" for m in cold["marks"] if m["what"] in ("dcl", "button", "click"))
+    marks = ", ".join(f"{m['what']} {m['t']:.0f}" for m in cold["marks"] if m["what"] in ("dcl", "button", "click", "running"))
     instant = ", ".join(f"{what} {t}" for what, t in r["_instant"])
     bare = ", ".join(f"{k} {v}" for k, v in r["_bare"].items() if k != "start")
     return (
