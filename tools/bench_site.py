@@ -379,7 +379,8 @@ def worker_timings(marks: dict[str, Any]) -> str:
 def breakdown(r: dict[str, Any]) -> str:
     """Where a run's time went: page milestones (ms from navigation) and the worker's own timings."""
     cold = r["_cold"]
-    marks = ", ".join(f"{m['what']} {m['t']:.0f}" for m in cold["marks"] if m["what"] in ("dcl", "button", "click", "running"))
+    shown = ("dcl", "button", "click", "running")
+    marks = ", ".join(f"{m['what']} {m['t']:.0f}" for m in cold["marks"] if m["what"] in shown)
     instant = ", ".join(f"{what} {t}" for what, t in r["_instant"])
     bare = ", ".join(f"{k} {v}" for k, v in r["_bare"].items() if k != "start")
     return (
