@@ -310,6 +310,12 @@ def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | 
     first_run_urls = cold_meter.started_after(click_wall - 1)
     first_run_bytes = sum(size for _, size in first_run_urls)
 
+    # A reader reads the first result before moving on: by then this visit's downloads are kept
+    # (runtime cache) and the service worker has installed the offline copy. Both are background
+    # work that would otherwise land inside the instant navigation's figure.
+    page.wait_for_function("() => condisLive.state().info && condisLive.state().info.stored !== null", timeout=60_000)
+    page.wait_for_function(SW_ACTIVE, timeout=60_000)
+
     # Instant navigation to the next notebook (or away and back when the site has only one).
     target = pages[1] if len(pages) > 1 else first
     if len(pages) == 1:
@@ -332,11 +338,6 @@ def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | 
     reloaded = [u for u, _ in cold_meter.since_mark() if "/pyodide/" in u]
     if reloaded:
         print(f"  note: instant navigation fetched Pyodide again: {reloaded}")
-    # The worker keeps this visit's downloads for the next one shortly after its first result; a
-    # reader who stays a few seconds gets that, so wait for it before leaving.
-    page.wait_for_function("() => condisLive.state().info && condisLive.state().info.stored !== null", timeout=60_000)
-    # ... and the service worker has its offline copy (installed since the first page load).
-    page.wait_for_function(SW_ACTIVE, timeout=60_000)
     page.close()
 
     # Repeat visit: a new page load in the same browser profile (service worker, HTTP cache and the

@@ -1,7 +1,8 @@
 // condis-edu offline: registers the site's service worker (site/sw.js, from web/sw.js) and tells the
 // reader when a new version of the site is ready (docs/js/condis-offline.js, on every page).
 //
-// The first visit installs the worker in the background once the page has loaded; from the next
+// The first visit installs the worker in the background once the page has loaded (and Python, if
+// the reader pressed Run at once, has started); from the next
 // page load on, the site (and, after one Run, its Python runtime) works without a network. A
 // rebuilt site installs beside the old one and waits: the banner offers "Reload", which activates
 // it and reloads the page; otherwise it takes over once every tab of the site is closed.
@@ -65,10 +66,26 @@ function register() {
     .catch((error) => console.warn(`condis-edu: the offline copy is unavailable (${error.message || error})`));
 }
 
+/**
+ * Register once the page is idle, and not while Python is starting: the install downloads and
+ * stores about 2 MB, which on two cores would slow the reader's first Run down.
+ */
+function registerWhenIdle() {
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+  idle(
+    () => {
+      const live = window.condisLive?.state?.();
+      if (live && live.status === "loading") setTimeout(registerWhenIdle, 500);
+      else register();
+    },
+    { timeout: 3000 },
+  );
+}
+
 // Service workers need a secure context (https, or http on localhost / 127.0.0.1).
 if ("serviceWorker" in navigator && window.isSecureContext) {
-  if (document.readyState === "complete") register();
-  else window.addEventListener("load", register, { once: true });
+  if (document.readyState === "complete") registerWhenIdle();
+  else window.addEventListener("load", registerWhenIdle, { once: true });
 }
 
 // For tests and the curious.
