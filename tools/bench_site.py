@@ -190,7 +190,10 @@ class Meter:
             except Exception:
                 size = 0
             if request.service_worker is not None:
-                self.service_worker.append((request.url, max(size, 0)))
+                # Chromium does not always give a service worker request's sizes: the header does.
+                response = request.response()
+                length = int(response.headers.get("content-length", 0)) if response else 0
+                self.service_worker.append((request.url, max(size, length, 0)))
                 return
             self.entries.append((request.url, max(size, 0)))
             self.started.append(request.timing.get("startTime", -1.0))

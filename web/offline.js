@@ -41,6 +41,7 @@ function banner(registration) {
 }
 
 function watchForUpdates(registration) {
+  if (!registration) return; // registration refused without an error (some test harnesses do that)
   // A worker waiting behind the one that controls this page is a new version of the site.
   const offer = () => {
     if (registration.waiting && navigator.serviceWorker.controller) banner(registration);
