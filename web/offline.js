@@ -46,11 +46,11 @@ function watchForUpdates(registration) {
   const offer = () => {
     if (registration.waiting && navigator.serviceWorker.controller) banner(registration);
   };
+  const track = (next) => next?.addEventListener("statechange", () => next.state === "installed" && offer());
   offer();
-  registration.addEventListener("updatefound", () => {
-    const next = registration.installing;
-    next?.addEventListener("statechange", () => next.state === "installed" && offer());
-  });
+  // The page's own navigation may have started an install before this script ran: follow it too.
+  track(registration.installing);
+  registration.addEventListener("updatefound", () => track(registration.installing));
   let checked = performance.now();
   const check = () => {
     if (performance.now() - checked < UPDATE_EVERY_MS) return;
