@@ -8,6 +8,7 @@
 //   docs/js/condis-worker.js    the Web Worker that hosts Pyodide (loaded on the first Run)
 //   docs/js/condis-editor.js    CodeMirror 6 + Python mode (loaded when the reader first edits or runs)
 //   docs/js/condis-markdown.js  marked, for text/markdown outputs (loaded when one arrives)
+//   docs/js/condis-offline.js   registers the service worker, offers a new version (every page)
 import { build } from "esbuild";
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -23,6 +24,7 @@ const entries = {
   "condis-worker": "web/worker.js",
   "condis-editor": "web/editor.js",
   "condis-markdown": "web/markdown.js",
+  "condis-offline": "web/offline.js",
 };
 
 await build({

@@ -39,6 +39,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".whl": "application/zip",
         ".zip": "application/zip",
+        ".webmanifest": "application/manifest+json",
     }
 
     def send_head(self) -> BinaryIO | None:
