@@ -6,7 +6,7 @@
 // "Run all", "Stop", "Restart" and gets data-condis-run-all="done" when Run all finishes.
 import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
-import { cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
+import { abandon, cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
@@ -131,6 +131,7 @@ class Cell {
     const code = this.code;
     let area = null;
     this.busy = true;
+    this.queued = true;
     this.setStatus("queued");
     this.node.classList.add("condis-busy");
     return execute(
@@ -138,6 +139,7 @@ class Cell {
       {
         begin: () => {
           if (token !== this.token) return;
+          this.queued = false;
           const live = this.showLive();
           area = live.area;
           area.clear();
@@ -152,10 +154,12 @@ class Cell {
           this.busy = false;
           this.page.editorsSoon();
           if (token !== this.token) return;
+          this.queued = false;
           this.node.classList.remove("condis-busy");
           if (!area) {
-            // Never started (cancelled, or the runtime failed): the previous output stays.
-            this.setStatus("");
+            // Never started (cancelled, or the runtime failed): the previous output stays, and the
+            // cell says why it did not run.
+            this.setStatus(status === "cancelled" ? "cancelled (not run)" : status === "failed" ? "not run" : "");
             return;
           }
           area.flush();
@@ -237,6 +241,17 @@ export class NotebookPage {
     const first = this.cells[0].node.closest(".jupyter-wrapper") || this.cells[0].node;
     first.parentNode.insertBefore(this.toolbar, first);
     this.status.render(runtimeState(), { type: "state" });
+    this.measureToolbar();
+  }
+
+  /** Anchors must land below the sticky toolbar: its measured height goes to the page's CSS. */
+  measureToolbar() {
+    const root = document.documentElement;
+    const measure = () => root.style.setProperty("--condis-toolbar-height", `${Math.ceil(this.toolbar.offsetHeight)}px`);
+    root.classList.add("condis-has-toolbar");
+    measure();
+    this.resize = typeof ResizeObserver === "function" ? new ResizeObserver(measure) : null;
+    this.resize?.observe(this.toolbar);
   }
 
   announce(text) {
@@ -288,9 +303,16 @@ export class NotebookPage {
 
   async stop() {
     if (!runtimeState().busy) return;
-    const how = await stop();
-    if (how === "restarted") this.announce("Stopped. Python was restarted; run earlier cells again.");
-    else this.announce("Stopped.");
+    const queued = this.cells.filter((c) => c.queued);
+    const { how } = await stop();
+    const stopped = how === "restarted" ? "Stopped. Python was restarted; run earlier cells again." : "Stopped.";
+    const labels = queued.map((c) => c.label);
+    const cancelled = !labels.length
+      ? ""
+      : labels.length === 1
+        ? ` Cell ${labels[0]} was cancelled before it ran.`
+        : ` Cells ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]} were cancelled before they ran.`;
+    this.announce(stopped + cancelled);
   }
 
   restart() {
@@ -302,6 +324,11 @@ export class NotebookPage {
   }
 
   unmount() {
+    // The reader is leaving: a cell still running here must not hold up the next page's Run.
+    abandon(this.ns);
+    this.resize?.disconnect();
+    document.documentElement.classList.remove("condis-has-toolbar");
+    document.documentElement.style.removeProperty("--condis-toolbar-height");
     this.status.destroy();
   }
 }
