@@ -30,6 +30,12 @@ from playwright.sync_api import Browser, Locator, Page
 
 PAGES = notebook_pages()
 LOOP = "spinning = True\nwhile spinning:\n    pass"
+RICH_ERROR = (
+    "class Rich(Exception):\n"
+    "    def _repr_html_(self):\n"
+    "        return '<p>rule <b>broken</b></p>'\n"
+    "raise Rich('the rule was broken')"
+)
 
 
 @pytest.fixture
@@ -115,6 +121,13 @@ def test_stop_reports_queued_cells_and_leaving_a_loop_keeps_run_working(
     assert click_footer(page, "prev") == site_server.base_url + PAGES[1]
     assert settled_scroll(page) < 5, "Previous did not open the page at its top"
     assert run_cell(page, 0)["state"] == "done"
+
+    # An exception with its own HTML (as condis bug checks have) shows that HTML, then its plain traceback.
+    set_cell_code(page, 0, RICH_ERROR)
+    assert run_cell(page, 0)["state"] == "error"
+    out = page.locator('[data-condis-cell="0"] .condis-output')
+    assert out.locator(".condis-error-html b").inner_text() == "broken"
+    assert out.locator(".condis-traceback").inner_text().endswith("Rich: the rule was broken")
 
 
 def test_toc_anchor_lands_below_the_sticky_toolbar(reader: RecordedPage, site_server: SiteServer) -> None:

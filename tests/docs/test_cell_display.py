@@ -107,3 +107,27 @@ def test_the_cases_cover_both_answers(jupyter: list[dict[str, str] | None]) -> N
     assert any(s is None for s in jupyter) and any(s is not None for s in jupyter)
     assert jupyter[CASES.index("x;")] is None
     assert jupyter[CASES.index("x")] == {"text/plain": "1"}
+
+
+def test_an_exception_with_html_is_shown_as_html_and_text() -> None:
+    code = (
+        "class Rich(Exception):\n"
+        "    def _repr_html_(self):\n"
+        "        return '<p class=\"rule\">rule <b>broken</b></p>'\n"
+        "raise Rich('the rule was broken')\n"
+    )
+    messages: list[cells.Message] = []
+    outcome = cells.run_cell(code, cells.new_namespace(), label="cell 4", emit=messages.append)
+    assert outcome.status == "error" and type(outcome.error).__name__ == "Rich"
+    [error] = messages
+    assert error["html"] == '<p class="rule">rule <b>broken</b></p>'
+    assert error["traceback"].splitlines()[1:] == [
+        "  Cell 4, line 4",
+        "    raise Rich('the rule was broken')",
+        "Rich: the rule was broken",
+    ]
+
+    messages.clear()
+    cells.run_cell("1 / 0", cells.new_namespace(), label="cell 5", emit=messages.append)
+    [error] = messages
+    assert "html" not in error and error["traceback"].endswith("ZeroDivisionError: division by zero")
