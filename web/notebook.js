@@ -52,9 +52,11 @@ class Cell {
       this.inputWrapper.setAttribute("aria-describedby", hint.id);
       this.inputWrapper.classList.add("condis-editable");
       this.inputWrapper.addEventListener("keydown", (event) => {
-        if (event.target === this.inputWrapper && event.key === "Enter" && !this.editor) {
+        if (event.target === this.inputWrapper && event.key === "Enter") {
           event.preventDefault();
-          this.page.enableEditing(this);
+          // The editors may have mounted while the code had the focus: go straight to this one.
+          if (this.editor) this.editor.focus();
+          else this.page.enableEditing(this);
         }
       });
       this.highlight.addEventListener("mousedown", (event) => {
@@ -293,6 +295,7 @@ export class NotebookPage {
     this.runAllBtn.setAttribute("aria-busy", "true");
     let status = "ok";
     for (const cell of this.cells) {
+      if (this.left) break; // the reader went to another page: its cells are not run behind its back
       status = await cell.run();
       if (status !== "ok") break;
     }
@@ -325,6 +328,7 @@ export class NotebookPage {
 
   unmount() {
     // The reader is leaving: a cell still running here must not hold up the next page's Run.
+    this.left = true;
     abandon(this.ns);
     this.resize?.disconnect();
     document.documentElement.classList.remove("condis-has-toolbar");
