@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from condis_edu.exercises._core import CheckFailed
+from condis_edu.exercises._core import CheckFailed, record_machine
 from condis_edu.machine import Machine
 from condis_edu.objects import Driver
 from condis_edu.trace import EventKind, TraceEvent
 
 
 def fresh(**kwargs: Any) -> Machine:
-    """A machine in collect mode: a rule violation becomes a finding the check can report."""
+    """A machine in collect mode: a rule violation becomes a finding the check can report.
+
+    Every check builds its machines here, so a failed check's trace can be shown beside the reference's.
+    """
     kwargs.setdefault("verifier", "collect")
-    return Machine(**kwargs)
+    return record_machine(Machine(**kwargs))
 
 
 def load(entry: Callable[..., Any], name: str, machine: Machine | None = None) -> tuple[Machine, Driver]:
@@ -95,3 +98,16 @@ def client_delete_vc(m: Machine, handle: Any) -> int:
 
     with m.running_as("client"):
         return NdisCoDeleteVc(handle)
+
+
+def sample_stack(machine: Machine | None = None) -> Machine:
+    """The loopback miniport, the sample call manager and client: loaded, started and bound."""
+    from condis_edu.samples import call_manager, client, loopback_miniport
+
+    m = Machine() if machine is None else machine
+    m.load_driver(loopback_miniport)
+    m.load_driver(call_manager)
+    m.load_driver(client)
+    m.start_adapter("loopback_miniport")
+    m.bind_all()
+    return m
