@@ -179,8 +179,8 @@ class CheckResult:
                 '<p class="condis-check__hints-title"><strong>Hints</strong></p>'
                 f'<ol class="condis-check__hint-list">{hints}</ol></div>{diff}'
                 '<p class="condis-check__footer">Edit the exercise cell, run it, then run this check cell yourself '
-                "(its Run button, or Shift+Enter). After that first try, hints open here one at a time, and "
-                "the solution below can be opened.</p>"
+                '(its Run button, or Shift+Enter).<span class="condis-check__until-tried"> After that first try, '
+                "hints open here one at a time, and the solution below can be opened.</span></p>"
             )
         return f'{head}<ul class="condis-check__list">{"".join(items)}</ul>{tail}</div>'
 

@@ -247,6 +247,7 @@ def oid_request() -> Handler:
 
     def MPCoOidRequest(MiniportAdapterContext: Any, MiniportVcContext: Any, NdisRequest: Any) -> int:
         info = NdisRequest.DATA.QUERY_INFORMATION
+        value: int | bytes
         if info.Oid == n.OID_GEN_CO_LINK_SPEED:
             value, size = LINK_SPEED, 4
         elif info.Oid == n.OID_GEN_CO_VENDOR_DESCRIPTION:

@@ -235,11 +235,12 @@ def _send_while_paused() -> Question:
     m.run_until_idle()
     m.pause_adapter(m.adapters[0])
     start = len(m.trace)
+    head = cl_data.build_chain(call, 1, b"paused")
+    assert head is not None
     with m.running_as("client"):
-        cl_data.send_chain(call, cl_data.build_chain(call, 1, b"paused"))
+        cl_data.send_chain(call, head)
     m.run_until_idle()
-    completed = cl_data.data_of(call).statistics()["completed"]
-    (status,) = (status_name(s) for s in completed)
+    (status,) = (status_name(s) for s in cl_data.data_of(call).completed)
     return Question(
         scenario=(
             "A call is connected over the loopback miniport, and NDIS has paused the adapter. The client sends "

@@ -304,8 +304,10 @@ def _small_buffer() -> Question:
     request.DATA.QUERY_INFORMATION.Oid = OID_GEN_CO_VENDOR_DESCRIPTION
     request.DATA.QUERY_INFORMATION.InformationBufferLength = 4
     start = len(m.trace)
+    binding = call.af.binding.NdisBindingHandle
+    assert binding is not None
     with m.running_as("client"):
-        NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request)
+        NdisCoOidRequest(binding, None, None, None, request)
     m.run_until_idle()
     ask = first_event(m.trace, EventKind.CALL, "NdisCoOidRequest", start)
     status = return_of(m.trace, ask).result.split()[0]
