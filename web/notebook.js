@@ -4,6 +4,7 @@
 // data-condis-cell="<index>", a "Run" button, and once run a div.condis-output[data-state] inside
 // it while its static .jp-Cell-outputWrapper is hidden. The page toolbar (div.condis-toolbar) has
 // "Run all", "Stop", "Restart" and gets data-condis-run-all="done" when Run all finishes.
+import { PageEdits } from "./cell-edits.js";
 import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
 import { cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
@@ -31,7 +32,7 @@ class Cell {
     this.status = el("span", { class: "condis-cell-status", "aria-hidden": "true" });
     this.resetBtn = button("Reset", () => this.reset(), {
       class: "condis-btn condis-btn--quiet condis-reset",
-      title: "Put back the original code and output",
+      title: "Put back the original code and output (your edit is forgotten)",
       hidden: true,
     });
     this.runBtn = button("Run", () => this.run(), {
@@ -65,7 +66,7 @@ class Cell {
   }
 
   get code() {
-    return this.editor ? this.editor.getValue() : this.original;
+    return this.editor ? this.editor.getValue() : (this.saved ?? this.original);
   }
 
   mountEditor(CondisEditor) {
@@ -75,7 +76,7 @@ class Cell {
     this.highlight.classList.add(HIDDEN);
     this.editor = CondisEditor.create({
       parent: this.editorHost,
-      doc: this.original,
+      doc: this.saved ?? this.original,
       label: `Code of cell ${this.label}`,
       onRun: () => {
         this.run();
@@ -89,21 +90,18 @@ class Cell {
       onEscape: () => this.runBtn.focus(),
       onChange: () => this.updateEdited(),
     });
+    this.node.querySelector(".condis-saved-preview")?.remove();
     if (this.inputWrapper) this.inputWrapper.removeAttribute("tabindex");
   }
 
   updateEdited() {
-    const edited = this.code !== this.original;
-    this.node.classList.toggle("condis-edited", edited);
-    this.resetBtn.hidden = !(edited || this.live);
-    this.setStatus(edited && !this.busy ? "edited" : this.statusText || "");
+    this.page.edits.changed(this); // the edited mark, Reset, saving (web/cell-edits.js)
   }
 
   setStatus(text, keep = true) {
     if (keep) this.statusText = text;
-    const shown = text === "edited" || (this.code !== this.original && !text) ? "edited" : text;
-    this.status.textContent = shown;
-    this.status.dataset.kind = shown.split(" ")[0] || "";
+    this.status.textContent = text;
+    this.status.dataset.kind = text.split(" ")[0] || "";
   }
 
   showLive() {
@@ -122,7 +120,6 @@ class Cell {
       this.staticOut.classList.add(HIDDEN);
       this.staticOut.hidden = true;
     }
-    this.resetBtn.hidden = false;
     return this.live;
   }
 
@@ -180,7 +177,7 @@ class Cell {
     );
   }
 
-  reset() {
+  reset({ quiet = false } = {}) {
     this.token++;
     this.busy = false;
     if (this.editor) this.editor.setValue(this.original);
@@ -192,10 +189,11 @@ class Cell {
       this.staticOut.classList.remove(HIDDEN);
       this.staticOut.hidden = false;
     }
-    this.node.classList.remove("condis-edited", "condis-busy");
+    this.node.classList.remove("condis-busy");
     this.statusText = "";
     this.setStatus("");
-    this.resetBtn.hidden = true;
+    this.page.edits.forget(this);
+    if (quiet) return;
     this.page.announce(`Cell ${this.label} reset to its original code and output.`);
     (this.editor ? this.editor : this.runBtn).focus();
   }
@@ -212,6 +210,7 @@ export class NotebookPage {
     this.root = root;
     this.cells = cellNodes.map((node, i) => new Cell(this, node, i));
     this.buildToolbar();
+    this.edits = new PageEdits(this);
   }
 
   buildToolbar() {
@@ -302,6 +301,7 @@ export class NotebookPage {
   }
 
   unmount() {
+    this.edits.unmount();
     this.status.destroy();
   }
 }

@@ -5,6 +5,7 @@
 import { adoptMermaidPres, installLazyMathJax, renderMermaidIn } from "./lazy.js";
 import { mountNotebook } from "./notebook.js";
 import { mountPlayground } from "./playground.js";
+import { mountProgress } from "./progress.js";
 import * as runtime from "./runtime.js";
 
 let page = null;
@@ -24,6 +25,11 @@ function mount() {
   }
   page = null;
   adoptStaticMermaid(document);
+  try {
+    mountProgress(document); // first: it converts earlier versions' keys the pages below read
+  } catch (error) {
+    console.error(error);
+  }
   page = mountNotebook(document) || mountPlayground(document);
   renderMermaidIn(document.querySelector(".md-content") || document.body);
   // Visible in the browser's performance panel and to tools/bench_site.py.

@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from condis_edu.exercises import CheckResult, exercises, get, hint
-from condis_edu.exercises._core import Check, CheckFailed, Exercise, run_checks
+from condis_edu.exercises import CheckResult, check, exercises, get, hint
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, register, run_checks
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -896,8 +896,6 @@ def test_all_checks_passing_is_a_pass() -> None:
 
 
 def test_registering_an_exercise_with_one_hint_is_refused() -> None:
-    from condis_edu.exercises._core import register
-
     one = Exercise("nb00-one-hint", "t", "a function", "f", (Check("x", lambda f: None),), ("only",))
     with pytest.raises(ValueError, match="needs at least 2"):
         register(one)
@@ -905,8 +903,6 @@ def test_registering_an_exercise_with_one_hint_is_refused() -> None:
 
 
 def test_check_by_name_finds_the_callers_function() -> None:
-    from condis_edu.exercises import check
-
     namespace: dict[str, Any] = {"check": check}
     missing = eval('check("nb03-create-vc")', namespace)
     assert missing.state == "missing" and "MyCoCreateVc" in missing.summary()
@@ -916,8 +912,6 @@ def test_check_by_name_finds_the_callers_function() -> None:
 
 
 def test_a_name_error_in_the_readers_code_says_to_run_the_cells_above() -> None:
-    from condis_edu.exercises import check
-
     def MyCoCreateVc(MiniportAdapterContext: object, NdisVcHandle: object) -> object:
         return LoopbackVc  # type: ignore[name-defined]  # noqa: F821  (a setup cell not run)
 
@@ -927,8 +921,6 @@ def test_a_name_error_in_the_readers_code_says_to_run_the_cells_above() -> None:
 
 
 def test_unknown_exercise_id_names_the_known_ones() -> None:
-    from condis_edu.exercises import check
-
     with pytest.raises(KeyError, match="no exercise 'nb99-nope'"):
         check("nb99-nope", print)
 

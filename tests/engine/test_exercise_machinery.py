@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from condis_edu import Machine
+from condis_edu import EventKind, Machine
 from condis_edu.exercises import (
     Check,
     Exercise,
@@ -29,7 +29,7 @@ from condis_edu.exercises._markup import address, inline_html, inline_text
 from condis_edu.exercises._tracediff import compare_lines, trace_lines
 from condis_edu.exercises.catalogue._helpers import fresh, sample_stack
 from condis_edu.ndis import NDIS_STATUS_PENDING
-from condis_edu.trace import EventKind
+from condis_edu.samples import loopback_miniport
 
 KNOWLEDGE = sorted(exercises("knowledge"))
 EXERCISES = sorted(exercises("exercise"))
@@ -228,8 +228,6 @@ def test_questions_refuse_an_answer_outside_the_choices() -> None:
 
 def test_next_upcall_and_choices_read_the_trace() -> None:
     m = Machine()
-    from condis_edu.samples import loopback_miniport
-
     m.load_driver(loopback_miniport)
     m.start_adapter("loopback_miniport")
     register = next(e for e in m.trace if e.kind is EventKind.CALL and e.name == "NdisMRegisterMiniportDriver")

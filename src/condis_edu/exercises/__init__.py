@@ -16,6 +16,8 @@ Both live in ``condis_edu.exercises.catalogue``, grouped by notebook; ids are ``
 each item's ``kind`` says ``"exercise"`` or ``"knowledge"``.
 """
 
+# Importing the catalogue registers its exercises (the framework in _core does not import it).
+from condis_edu.exercises import catalogue  # noqa: F401
 from condis_edu.exercises._core import (
     Check,
     CheckFailed,
@@ -28,6 +30,7 @@ from condis_edu.exercises._core import (
     hint,
 )
 from condis_edu.exercises._knowledge import Graded, KnowledgeCheck, Question, QuizView, answer_digest, quiz
+from condis_edu.exercises._progress import progress_items
 from condis_edu.exercises._tracediff import TraceComparison
 
 __all__ = [
@@ -46,5 +49,6 @@ __all__ = [
     "exercises",
     "get",
     "hint",
+    "progress_items",
     "quiz",
 ]

@@ -27,11 +27,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, Protocol
 
+from condis_edu.errors import BugCheck, DriverCrashed, VerifierViolation
 from condis_edu.exercises._markup import inline_html
 from condis_edu.exercises._tracediff import TraceComparison, compare_traces
 
 if TYPE_CHECKING:
-    from condis_edu.machine import Machine
+    from condis_edu.harness.machine import Machine
 
 __all__ = [
     "Check",
@@ -221,13 +222,11 @@ def exercises(kind: str | None = None) -> dict[str, Any]:
     ``exercises("exercise")`` gives the :class:`Exercise` objects, ``exercises("knowledge")`` the
     knowledge checks; each item's ``kind`` attribute says which it is.
     """
-    _load_catalogue()
     return {k: v for k, v in _REGISTRY.items() if kind is None or v.kind == kind}
 
 
 def get(item_id: str) -> Any:
     """The exercise or knowledge check with this id; ``KeyError`` lists the known ids."""
-    _load_catalogue()
     try:
         return _REGISTRY[item_id]
     except KeyError:
@@ -240,12 +239,6 @@ def _exercise(exercise_id: str) -> Exercise:
     if not isinstance(item, Exercise):
         raise KeyError(f"{exercise_id!r} is a knowledge check, not an exercise: use quiz({exercise_id!r})")
     return item
-
-
-def _load_catalogue() -> None:
-    # Importing the catalogue registers its exercises; done lazily so that importing
-    # condis_edu.exercises stays cheap and the framework has no import cycle with it.
-    from condis_edu.exercises import catalogue  # noqa: F401
 
 
 def hint(exercise_id: str, number: int = 1) -> str:
@@ -350,7 +343,6 @@ def _compare_with_reference(exercise: Exercise, c: Check, yours: list[Machine]) 
 def describe_exception(exc: BaseException) -> str:
     """A one-line, deterministic account of an exception for the reader."""
     # Imported here: the error module belongs to the engine and we only need it on this path.
-    from condis_edu.errors import BugCheck, DriverCrashed, VerifierViolation
 
     if isinstance(exc, VerifierViolation):
         return f"the verifier stopped the simulation: {exc}"

@@ -25,9 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Final
 
+from condis_edu._library.trace import WORK_ITEM_DDIS, EventKind, Trace, TraceEvent
 from condis_edu.exercises._core import get
 from condis_edu.exercises._markup import inline_html
-from condis_edu.trace import WORK_ITEM_DDIS, EventKind, Trace, TraceEvent
 
 __all__ = [
     "Graded",

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from condis_edu._library.trace import WORK_ITEM_DDIS, Trace
 from condis_edu.exercises._markup import inline_html
-from condis_edu.trace import WORK_ITEM_DDIS, Trace
 
 __all__ = ["DiffRow", "TraceComparison", "compare_lines", "compare_traces", "trace_lines"]
 

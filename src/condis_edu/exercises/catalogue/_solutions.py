@@ -16,6 +16,10 @@ from typing import Any
 
 from condis_edu import ndis as n
 from condis_edu.exercises.catalogue import _reference as ref
+from condis_edu.samples.client.bind import ClBindAdapterEx
+from condis_edu.samples.lane_im import driver as lane_driver
+from condis_edu.samples.lane_im import miniport as lane_mp
+from condis_edu.samples.loopback_miniport.state import LoopbackVc
 
 Handler = Callable[..., Any]
 
@@ -27,14 +31,12 @@ VENDOR_DESCRIPTION = b"my CoNDIS NIC\x00"
 
 class MiniportGlobals:
     """Driver-wide state of the reference DriverEntry."""
-
     def __init__(self) -> None:
         self.NdisMiniportDriverHandle: object = None
 
 
 def driver_entry() -> Handler:
     """nb01-driver-entry."""
-
     def DriverEntry(DriverObject: Any, RegistryPath: str) -> int:
         globals_ = MiniportGlobals()
         DriverObject.DriverExtension = globals_
@@ -62,7 +64,6 @@ def set_options() -> Handler:
 
 def activate_vc() -> Handler:
     """nb02-activate-vc."""
-
     def MPCoActivateVc(MiniportVcContext: Any, CallParameters: Any) -> int:
         MiniportVcContext.active = True
         MiniportVcContext.parameters = CallParameters
@@ -73,7 +74,6 @@ def activate_vc() -> Handler:
 
 def delete_vc() -> Handler:
     """nb02-delete-vc."""
-
     def MPCoDeleteVc(MiniportVcContext: Any) -> int:
         MiniportVcContext.adapter.vcs.remove(MiniportVcContext)
         return n.NDIS_STATUS_SUCCESS
@@ -83,8 +83,6 @@ def delete_vc() -> Handler:
 
 def create_vc(limit: int | None = None) -> Handler:
     """nb03-create-vc (and, with ``limit``, nb03-vc-limit)."""
-    from condis_edu.samples.loopback_miniport.vc import LoopbackVc
-
     def MPCoCreateVc(MiniportAdapterContext: Any, NdisVcHandle: Any) -> tuple[int, Any]:
         if limit is not None and len(MiniportAdapterContext.vcs) >= limit:
             return n.NDIS_STATUS_RESOURCES, None
@@ -102,7 +100,6 @@ def limited_create_vc() -> Handler:
 
 def deactivate_vc() -> Handler:
     """nb04-deactivate-vc."""
-
     def MPCoDeactivateVc(MiniportVcContext: Any) -> int:
         MiniportVcContext.active = False
         MiniportVcContext.parameters = None
@@ -113,7 +110,6 @@ def deactivate_vc() -> Handler:
 
 def close_call_complete() -> Handler:
     """nb04-close-complete."""
-
     def ClCloseCallComplete(Status: int, ProtocolVcContext: Any, ProtocolPartyContext: Any) -> None:
         vc = ProtocolVcContext
         vc.state = "closed"
@@ -127,7 +123,6 @@ def close_call_complete() -> Handler:
 
 def _set_both(co_type: str, co_handlers: dict[str, Handler], cm_handlers: dict[str, Handler]) -> Handler:
     """A SetOptions registering a CoNDIS structure (``co_type``: protocol or miniport) and the CM handlers."""
-
     def SetOptions(NdisDriverHandle: Any, DriverContext: Any) -> int:
         if co_type == "protocol":
             co: Any = n.NDIS_PROTOCOL_CO_CHARACTERISTICS()
@@ -168,9 +163,6 @@ def mcm_set_options() -> Handler:
 
 def im_fill() -> Handler:
     """nb06-im-chars."""
-    from condis_edu.samples.lane_im import driver as lane_driver
-    from condis_edu.samples.lane_im import miniport as lane_mp
-
     def fill(mchars: Any) -> None:
         mchars.Flags = n.NDIS_INTERMEDIATE_DRIVER
         mchars.InitializeHandlerEx = lane_mp.LaneInitializeEx
@@ -191,8 +183,6 @@ def im_fill() -> Handler:
 
 def bind_adapter() -> Handler:
     """nb06-bind-adapter."""
-    from condis_edu.samples.client.bind import ClBindAdapterEx
-
     def BindAdapterEx(ProtocolDriverContext: Any, BindContext: Any, BindParameters: Any) -> int:
         status = ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
         if status != n.NDIS_STATUS_SUCCESS:
@@ -208,7 +198,6 @@ def bind_adapter() -> Handler:
 
 def co_send(max_frame: int | None = None) -> Handler:
     """nb07-co-send (and, with ``max_frame``, nb07-length-check)."""
-
     def MPCoSendNetBufferLists(MiniportVcContext: Any, NetBufferLists: Any, SendFlags: int) -> None:
         nbl = NetBufferLists
         while nbl is not None:
@@ -227,7 +216,6 @@ def checked_co_send() -> Handler:
 
 def receive() -> Handler:
     """nb08-receive."""
-
     def ClCoReceiveNetBufferLists(
         ProtocolBindingContext: Any,
         ProtocolVcContext: Any,
@@ -244,7 +232,6 @@ def receive() -> Handler:
 
 def oid_request() -> Handler:
     """nb08-oid-request."""
-
     def MPCoOidRequest(MiniportAdapterContext: Any, MiniportVcContext: Any, NdisRequest: Any) -> int:
         info = NdisRequest.DATA.QUERY_INFORMATION
         value: int | bytes

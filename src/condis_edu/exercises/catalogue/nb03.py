@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
+from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises._knowledge import (
     KnowledgeCheck,
@@ -18,13 +20,13 @@ from condis_edu.exercises.catalogue._helpers import (
     client_delete_vc,
     co_topology,
     findings_text,
+    sample_stack,
 )
+from condis_edu.exercises.catalogue._helpers import result_of as returned
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.handles import NDIS_HANDLE
-from condis_edu.machine import Machine
-from condis_edu.objects import Vc
-from condis_edu.status import NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
-from condis_edu.trace import EventKind
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_HANDLE, NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.samples import client
 
 Handler = Callable[..., Any]
 
@@ -75,8 +77,6 @@ def _own_context(create_vc: Handler) -> None:
 
 
 def _call_connects(create_vc: Handler) -> None:
-    from condis_edu.samples import client
-
     m = _machine(create_vc)
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -209,10 +209,6 @@ register(
 
 
 def _who_deletes() -> Question:
-    from condis_edu.exercises.catalogue._helpers import result_of as returned
-    from condis_edu.exercises.catalogue._helpers import sample_stack
-    from condis_edu.samples import client
-
     m = sample_stack()
     start = len(m.trace)
     client.make_call(m, b"echo")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
+from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises._knowledge import (
     KnowledgeCheck,
@@ -23,9 +25,8 @@ from condis_edu.exercises.catalogue._reference import (
     mcm_driver_entry,
     mcm_tables,
 )
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind
+from condis_edu.harness.machine import Machine
+from condis_edu.samples import client, mcm
 
 Handler = Callable[..., Any]
 
@@ -38,8 +39,6 @@ def _loaded(m: Machine, name: str) -> Driver:
 
 
 def _call_connects(m: Machine) -> None:
-    from condis_edu.samples import client
-
     m.bind_all()
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -53,8 +52,6 @@ def _call_connects(m: Machine) -> None:
 
 
 def _cm_machine(set_options: Handler) -> Machine:
-    from condis_edu.samples import client
-
     m = fresh()
     m.load_driver(loopback_driver_entry(), name="loopback_miniport")
     m.load_driver(call_manager_driver_entry(set_options), name="call_manager")
@@ -145,8 +142,6 @@ register(
 
 
 def _mcm_machine(set_options: Handler) -> Machine:
-    from condis_edu.samples import client
-
     m = fresh()
     m.load_driver(mcm_driver_entry(set_options), name="mcm")
     m.load_driver(client)
@@ -229,8 +224,6 @@ register(
 
 
 def _mcm_create_vc() -> Question:
-    from condis_edu.samples import client, mcm
-
     m = Machine()
     m.load_driver(mcm)
     m.load_driver(client)

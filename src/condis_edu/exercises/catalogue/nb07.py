@@ -14,11 +14,12 @@ from condis_edu.exercises._knowledge import (
     trace_until,
 )
 from condis_edu.exercises.catalogue import _solutions
-from condis_edu.exercises.catalogue._helpers import co_topology, findings_text
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, sample_stack
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.nbl import NET_BUFFER_LIST
-from condis_edu.status import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, NET_BUFFER_LIST, status_name
+from condis_edu.samples import client
+from condis_edu.samples.client import data as cl_data
 
 Handler = Callable[..., Any]
 
@@ -28,8 +29,6 @@ MAX_FRAME = 64
 
 def _call(send: Handler) -> tuple[Machine, Any]:
     """The loopback stack with ``send`` as MiniportCoSendNetBufferLists, and a connected call."""
-    from condis_edu.samples import client
-
     m = co_topology(loopback_driver_entry(CoSendNetBufferListsHandler=send))
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -40,8 +39,6 @@ def _call(send: Handler) -> tuple[Machine, Any]:
 
 def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]:
     """Send one chain, one NBL per payload, as the sample client; returns the NBLs, in order."""
-    from condis_edu.samples.client import data as cl_data
-
     nbls: list[NET_BUFFER_LIST] = []
     with m.running_as("client"):
         for payload in payloads:
@@ -56,8 +53,6 @@ def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]
 
 
 def _stats(call: Any) -> dict[str, Any]:
-    from condis_edu.samples.client import data as cl_data
-
     return cl_data.data_of(call).statistics()
 
 
@@ -226,10 +221,6 @@ register(
 
 
 def _send_while_paused() -> Question:
-    from condis_edu.exercises.catalogue._helpers import sample_stack
-    from condis_edu.samples import client
-    from condis_edu.samples.client import data as cl_data
-
     m = sample_stack()
     call = client.make_call(m, b"echo")
     m.run_until_idle()

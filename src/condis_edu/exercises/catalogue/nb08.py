@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises._knowledge import (
     KnowledgeCheck,
@@ -15,18 +16,35 @@ from condis_edu.exercises._knowledge import (
     trace_until,
 )
 from condis_edu.exercises.catalogue import _solutions
-from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh, sample_stack
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.headers import fill_header
-from condis_edu.machine import Machine
-from condis_edu.status import (
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import (
+    NDIS_OBJECT_TYPE_DEFAULT,
+    NDIS_OID_REQUEST,
+    NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
+    NDIS_RECEIVE_FLAGS_RESOURCES,
+    NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
     NDIS_STATUS_BUFFER_TOO_SHORT,
     NDIS_STATUS_INVALID_OID,
+    NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
+    NET_BUFFER_LIST_POOL_PARAMETERS,
+    NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+    OID_GEN_CO_LINK_SPEED,
+    OID_GEN_CO_VENDOR_DESCRIPTION,
+    OID_GEN_CO_VENDOR_ID,
+    NdisAllocateNetBufferAndNetBufferList,
+    NdisAllocateNetBufferListPool,
+    NdisCoOidRequest,
+    NdisMCoIndicateReceiveNetBufferLists,
+    NdisRequestQueryInformation,
+    fill_header,
     status_name,
 )
-from condis_edu.structures import NDIS_OID_REQUEST
-from condis_edu.trace import EventKind
+from condis_edu.samples import call_manager, client, loopback_miniport
+from condis_edu.samples.client import data as cl_data
+from condis_edu.testing import protocol_driver
 
 Handler = Callable[..., Any]
 
@@ -39,9 +57,6 @@ VENDOR_DESCRIPTION = b"my CoNDIS NIC\x00"
 
 
 def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
-    from condis_edu.samples import call_manager, client, loopback_miniport
-    from condis_edu.testing import protocol_driver
-
     edited = protocol_driver(edit_co=lambda co: setattr(co, "CoReceiveNetBufferListsHandler", receive))
     m = fresh()
     m.load_driver(loopback_miniport)
@@ -57,8 +72,6 @@ def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
 
 
 def _echo(m: Machine, call: Any, count: int) -> None:
-    from condis_edu.samples.client import data as cl_data
-
     with m.running_as("client"):
         head = cl_data.build_chain(call, count, b"echo me")
         assert head is not None
@@ -77,18 +90,6 @@ def _returned(receive: Handler) -> None:
 
 
 def _lent(receive: Handler) -> None:
-    from condis_edu.ndis import (
-        NDIS_OBJECT_TYPE_DEFAULT,
-        NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
-        NDIS_RECEIVE_FLAGS_RESOURCES,
-        NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-        NET_BUFFER_LIST_POOL_PARAMETERS,
-        NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-        NdisAllocateNetBufferAndNetBufferList,
-        NdisAllocateNetBufferListPool,
-        NdisMCoIndicateReceiveNetBufferLists,
-    )
-
     m, call = _receive_machine(receive)
     nic = m.adapters[0]
     with m.running_as("loopback_miniport"):
@@ -170,8 +171,6 @@ register(
 
 
 def _query(m: Machine, oid: int, length: int = 64) -> tuple[int, NDIS_OID_REQUEST]:
-    from condis_edu.ndis import NdisCoOidRequest, NdisRequestQueryInformation
-
     request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
     fill_header(request)
     request.DATA.QUERY_INFORMATION.Oid = oid
@@ -193,16 +192,12 @@ def _oid_machine(handler: Handler) -> Machine:
 
 def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
     """The request's status; this exercise's NIC has every answer at hand, so it must not pend."""
-    from condis_edu.status import NDIS_STATUS_PENDING
-
     if status == NDIS_STATUS_PENDING:
         raise CheckFailed("MiniportCoOidRequest returned NDIS_STATUS_PENDING: this NIC can answer at once")
     return status
 
 
 def _link_speed(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_LINK_SPEED
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_LINK_SPEED)
     status = _final(m, status, request)
@@ -214,8 +209,6 @@ def _link_speed(handler: Handler) -> None:
 
 
 def _description(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION)
     status = _final(m, status, request)
@@ -227,8 +220,6 @@ def _description(handler: Handler) -> None:
 
 
 def _too_short(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION, length=4)
     status = _final(m, status, request)
@@ -242,8 +233,6 @@ def _too_short(handler: Handler) -> None:
 
 
 def _unknown(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_ID
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_ID)
     status = _final(m, status, request)
@@ -291,11 +280,6 @@ register(
 
 
 def _small_buffer() -> Question:
-    from condis_edu.exercises.catalogue._helpers import sample_stack
-    from condis_edu.ndis import NdisCoOidRequest, NdisRequestQueryInformation
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
-    from condis_edu.samples import client
-
     m = sample_stack()
     call = client.make_call(m, b"echo")
     m.run_until_idle()
