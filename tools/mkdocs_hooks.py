@@ -5,6 +5,9 @@
   otherwise render them into a closed shadow root and drop the source; the live runner renders these
   divs itself, at page load and for live outputs alike, so build-time and live diagrams can be compared.
   The source stays inside as a ``<pre>`` so the page still says something without JavaScript.
+- Links that engine output makes to pages of this site (a bug check's rule page) carry the page's
+  path from the site's root in ``data-condis-site-href``; their ``href`` is rewritten relative to
+  the page that shows them, so they work without JavaScript and under any sub-path.
 - Every notebook is also published as ``.ipynb`` next to its page, for download
   (``overrides/partials/actions.html`` shows the download buttons).
 - The playground page gets the package's catalogue of examples (``condis_edu.scenarios.as_json()``)
@@ -21,6 +24,8 @@ import html
 import re
 from pathlib import Path
 from typing import Any
+
+from mkdocs.utils import get_relative_url
 
 _MERMAID_PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
 
@@ -47,6 +52,27 @@ def rewrite_notebook_diagrams(output: str) -> str:
     if start < 0:
         return output
     return output[:start] + _MERMAID_PRE.sub(_diagram, output[start:])
+
+
+_SITE_LINK = re.compile(r'href="([^"]*)" data-condis-site-href="([^"]*)"')
+
+
+def resolve_site_links(output: str, page_url: str) -> str:
+    """Point every ``data-condis-site-href`` link at its target relative to the page at *page_url*.
+
+    >>> a = '<a href="rules/vc/#r2-09" data-condis-site-href="rules/vc/#r2-09">R2.09</a>'
+    >>> resolve_site_links(a, "notebooks/03-creating-a-vc/")
+    '<a href="../../rules/vc/#r2-09" data-condis-site-href="rules/vc/#r2-09">R2.09</a>'
+    >>> resolve_site_links(a, "")
+    '<a href="rules/vc/#r2-09" data-condis-site-href="rules/vc/#r2-09">R2.09</a>'
+    """
+
+    def relative(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(2))
+        href = html.escape(get_relative_url(target, page_url or "."), quote=True)
+        return f'href="{href}" data-condis-site-href="{match.group(2)}"'
+
+    return _SITE_LINK.sub(relative, output)
 
 
 _GLOB = re.compile(r"[*?\[]")
@@ -153,6 +179,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    output = resolve_site_links(output, page.url)
     if _is_notebook(page):
         return prune_notebook_css(rewrite_notebook_diagrams(output))
     return output

@@ -6,6 +6,7 @@ import { adoptMermaidPres, installLazyMathJax, renderMermaidIn } from "./lazy.js
 import { mountNotebook } from "./notebook.js";
 import { mountPlayground } from "./playground.js";
 import * as runtime from "./runtime.js";
+import { installSiteLinks } from "./site-links.js";
 
 let page = null;
 
@@ -24,6 +25,7 @@ function mount() {
   }
   page = null;
   adoptStaticMermaid(document);
+  installSiteLinks();
   page = mountNotebook(document) || mountPlayground(document);
   renderMermaidIn(document.querySelector(".md-content") || document.body);
   // Visible in the browser's performance panel and to tools/bench_site.py.

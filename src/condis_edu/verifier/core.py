@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
+from condis_edu.rendering import Report, reports_html, rule_site_path
 from condis_edu.verifier.rules import RULES, Rule, RuleKind
 
 if TYPE_CHECKING:
@@ -37,17 +38,29 @@ class Finding:
     detail: str
     seq: int = 0
 
+    def report(self, title: str = "", bugcheck_code: int | None = None) -> Report:
+        """What this finding shows; *title* and *bugcheck_code* when it stopped the machine."""
+        rule = self.rule
+        return Report(
+            title=title,
+            rule_id=rule.id,
+            kind=rule.kind.value,
+            summary=rule.summary,
+            driver=self.driver,
+            call=self.call,
+            detail=self.detail,
+            docs_url=rule.url,
+            docs_names=rule.applies_to,
+            rule_path=rule_site_path(rule.family, rule.anchor),
+            bugcheck_code=bugcheck_code,
+        )
+
     def message(self) -> str:
         """Multi-line message: what, who, where, and where to read more."""
-        kind = "bug check" if self.rule.kind is RuleKind.BUGCHECK else "finding"
-        return (
-            f"{self.rule.id} ({kind}) {self.rule.summary}\n"
-            f"  driver: {self.driver}\n"
-            f"  call:   {self.call}\n"
-            f"  detail: {self.detail}\n"
-            f"  docs:   {self.rule.url}\n"
-            f"  rule:   {self.rule.page}"
-        )
+        return self.report().text()
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
 
     def short(self) -> str:
         """One line, for traces."""
@@ -57,6 +70,13 @@ class Finding:
         return self.message()
 
 
+class FindingList(list[Finding]):
+    """The findings of a machine: a list that shows itself as rich output in a notebook."""
+
+    def _repr_html_(self) -> str:
+        return reports_html([finding.report() for finding in self])
+
+
 class Verifier:
     """Checks reported by the engine end up here."""
 
@@ -64,7 +84,7 @@ class Verifier:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode
-        self.findings: list[Finding] = []
+        self.findings = FindingList()
         self._trace = trace
         self.on_bugcheck: list[object] = []
 
