@@ -179,5 +179,9 @@ class DriverCrashed(BugCheck):
     def report(self) -> Report:
         """What the stop shows: its name and code, the driver, the handler and what escaped."""
         return Report(
-            title=bugcheck_title(self.code), driver=self.driver, call=self.call, detail=str(self), bugcheck_code=self.code
+            title=bugcheck_title(self.code),
+            driver=self.driver,
+            call=self.call,
+            detail=str(self),
+            bugcheck_code=self.code,
         )

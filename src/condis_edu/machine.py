@@ -33,7 +33,7 @@ from condis_edu.status import NT_SUCCESS, status_name
 from condis_edu.structures import DRIVER_OBJECT
 from condis_edu.trace import WORK_ITEM_DDIS, Trace
 from condis_edu.vc import DATA_STATES
-from condis_edu.verifier.core import Finding, FindingList, VerifierMode
+from condis_edu.verifier.core import FindingList, VerifierMode
 
 __all__ = ["Machine"]
 

@@ -128,7 +128,8 @@ class Report:
         if self.rule_path:
             links.append(site_link(self.rule_path, f"Rule {self.rule_id} in this course", "condis-rule-link"))
         if self.docs_url:
-            links.append(external_link(self.docs_url, f"{page_title(self.docs_url, self.docs_names)} on learn.microsoft.com"))
+            name = page_title(self.docs_url, self.docs_names)
+            links.append(external_link(self.docs_url, f"{name} on learn.microsoft.com"))
         if self.bugcheck_code is not None:
             code = self.bugcheck_code
             links.append(external_link(bugcheck_url(code), f"Bug check 0x{code:X} on learn.microsoft.com"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
-from condis_edu.rendering import Report, reports_html, rule_site_path
+from condis_edu.rendering import Report, reports_html
 from condis_edu.verifier.rules import RULES, Rule, RuleKind
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class Finding:
             detail=self.detail,
             docs_url=rule.url,
             docs_names=rule.applies_to,
-            rule_path=rule_site_path(rule.family, rule.anchor),
+            rule_path=rule.site_path,
             bugcheck_code=bugcheck_code,
         )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from condis_edu.handlers import DDI_BASE, NET_BASE
+from condis_edu.rendering import rule_site_path
 
 
 class RuleKind(enum.Enum):
@@ -56,6 +57,11 @@ class Rule:
     def page(self) -> str:
         """Our own rule page, relative to the docs root: ``rules/<family>.md#<anchor>``."""
         return f"rules/{self.family}.md#{self.anchor}"
+
+    @property
+    def site_path(self) -> str:
+        """The rule's section on the built site, from the site's root: ``rules/<family>/#<anchor>``."""
+        return rule_site_path(self.family, self.anchor)
 
 
 FAMILIES: Final = {
