@@ -8,6 +8,8 @@
 - Links that engine output makes to pages of this site (a bug check's rule page) carry the page's
   path from the site's root in ``data-condis-site-href``; their ``href`` is rewritten relative to
   the page that shows them, so they work without JavaScript and under any sub-path.
+- The rule pages are generated from the verifier's catalogue, and generating them runs each rule's
+  examples; the build stops when ``docs/rules`` differs from what the generator writes now.
 - Every notebook is also published as ``.ipynb`` next to its page, for download
   (``overrides/partials/actions.html`` shows the download buttons).
 - The playground page gets the package's catalogue of examples (``condis_edu.scenarios.as_json()``)
@@ -25,6 +27,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 _MERMAID_PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
@@ -130,6 +133,15 @@ def expand_nav_globs(nav: Any, pages: list[str], named: set[str] | None = None) 
                 result[key] = expanded
         return result
     return nav
+
+
+def on_pre_build(config: Any) -> None:
+    """Rule pages are generated, and generating them runs their examples: a stale page stops the build."""
+    from condis_edu.verifier.pages import stale_pages  # the package being documented, from src/
+
+    stale = stale_pages(Path(config["docs_dir"]) / "rules")
+    if stale:
+        raise PluginError(f"docs/rules is stale ({', '.join(stale)}): run python -m condis_edu.verifier.pages docs/rules")
 
 
 def on_config(config: Any) -> Any:
