@@ -141,7 +141,8 @@ def on_pre_build(config: Any) -> None:
 
     stale = stale_pages(Path(config["docs_dir"]) / "rules")
     if stale:
-        raise PluginError(f"docs/rules is stale ({', '.join(stale)}): run python -m condis_edu.verifier.pages docs/rules")
+        names = ", ".join(stale)
+        raise PluginError(f"docs/rules is stale ({names}): run python -m condis_edu.verifier.pages docs/rules")
 
 
 def on_config(config: Any) -> Any:
