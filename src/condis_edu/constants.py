@@ -189,6 +189,18 @@ MEDIUM_NAMES: Final = {
 CONNECTION_ORIENTED_MEDIA: Final = frozenset({NdisMediumAtm, NdisMediumCoWan, NdisMedium1394, NdisMediumInfiniBand})
 """Media for which an adapter can only work as a CoNDIS adapter (our modelling choice)."""
 
+# --- Values a miniport reports in NDIS_MINIPORT_ADAPTER_*_ATTRIBUTES -----------------------------
+NdisInterfaceInternal: Final = 0
+"""NDIS_INTERFACE_TYPE for a device with no bus of its own (RegistrationAttributes.InterfaceType)."""
+NdisPhysicalMediumUnspecified: Final = 0
+"""NDIS_PHYSICAL_MEDIUM (GeneralAttributes.PhysicalMediumType)."""
+MediaConnectStateUnknown: Final = 0
+MediaConnectStateConnected: Final = 1
+MediaConnectStateDisconnected: Final = 2
+MediaDuplexStateUnknown: Final = 0
+MediaDuplexStateHalf: Final = 1
+MediaDuplexStateFull: Final = 2
+
 # --- NDIS_AF (CO_ADDRESS_FAMILY.AddressFamily) --------------------------------------------------
 CO_ADDRESS_FAMILY_Q2931: Final = 0x1
 CO_ADDRESS_FAMILY_PSCHED: Final = 0x2
@@ -330,4 +342,12 @@ __all__ = [
     "NetEventReconfigure",
     "NetEventRestart",
     "NetEventSetPower",
+    "NdisInterfaceInternal",
+    "NdisPhysicalMediumUnspecified",
+    "MediaConnectStateUnknown",
+    "MediaConnectStateConnected",
+    "MediaConnectStateDisconnected",
+    "MediaDuplexStateUnknown",
+    "MediaDuplexStateHalf",
+    "MediaDuplexStateFull",
 ]

@@ -1295,6 +1295,7 @@ TAUGHT_IN: Final[dict[tuple[str, str], str]] = {
     ("02-what-a-miniport-does", "Creating and activating a VC"): "R2.09 R2.17 R2.18",
     ("02-what-a-miniport-does", "Deactivating and deleting the VCs"): "R2.27 R2.40",
     ("02-what-a-miniport-does", "Pause and restart, in one line each"): "R5.18 R5.23",
+    ("02-what-a-miniport-does", "Your own miniport, from `DriverEntry` to the six handlers"): "R1.10 R1.20 R6.12 X1.04",
     ("03-creating-a-vc", "Who creates a VC"): "R2.02 R2.03",
     ("03-creating-a-vc", "`NdisCoCreateVc`, by hand"): "R2.02 R2.06",
     ("03-creating-a-vc", "The bug check: a `MiniportCoCreateVc` that pends"): "R2.09",
