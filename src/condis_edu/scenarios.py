@@ -358,8 +358,7 @@ mark = len(m.trace)
 call = client.make_call(m, b"echo")  # the client's NdisCoCreateVc reaches MPCoCreateVc
 m.run_until_idle()
 print("call:", call.state, status_name(call.status))
-for finding in m.findings:
-    print(finding)  # the rule, the driver, the call, Microsoft's page and the rule's page here
+display(m.findings)  # each with its rule, driver and call, and links to Microsoft's page and the rule's page
 m.trace.sequence(mark)
 """
 
