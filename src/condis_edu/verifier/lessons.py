@@ -65,7 +65,8 @@ def EmptyDriverEntry(DriverObject, RegistryPath):
 
 m = Machine(verifier="collect")
 d = m.load_driver(EmptyDriverEntry, name="late_miniport")
-with m.running_as("late_miniport"):           # the same registration, after DriverEntry returned
+# the same registration, after DriverEntry returned
+with m.running_as("late_miniport"):
     late.DriverEntry(d.driver_object, d.registry_path)
 {_PRINT}
 """,
@@ -81,7 +82,8 @@ m.load_driver(late)                            # its DriverEntry registers, as i
         returning the failure; otherwise the unload routine does it.""",
         f"""
 def fail_after_registering(DriverObject, Status, NdisMiniportDriverHandle):
-    return STATUS_UNSUCCESSFUL                 # gives up but leaves the registration behind
+    # gives up but leaves the registration behind
+    return STATUS_UNSUCCESSFUL
 
 m = Machine(verifier="collect")
 m.load_driver(miniport_driver(after_register=fail_after_registering))
@@ -203,7 +205,8 @@ m.start_adapter("loopback_miniport")
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(miniport_driver())               # the sample's MPSetOptions registers the Co handlers
+# the sample's MPSetOptions registers the Co handlers
+m.load_driver(miniport_driver())
 m.start_adapter("loopback_miniport")
 {_PRINT}
 """,
@@ -222,7 +225,8 @@ m.load_driver(miniport_driver(edit_chars=hang_without_reset))
 """,
         f"""
 def hang_with_reset(chars):
-    chars.CheckForHangHandlerEx = lambda MiniportAdapterContext: False   # the sample keeps its reset
+    # the sample keeps its reset
+    chars.CheckForHangHandlerEx = lambda MiniportAdapterContext: False
 
 m = Machine(verifier="collect")
 m.load_driver(miniport_driver(edit_chars=hang_with_reset))
@@ -282,12 +286,14 @@ co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
 co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
 co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
 handle = m.driver("loopback_miniport").miniports[0].handle
-with m.running_as("loopback_miniport"):       # after registration, outside MiniportSetOptions
+# after registration, outside MiniportSetOptions
+with m.running_as("loopback_miniport"):
     NdisSetOptionalHandlers(handle, co)
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect", bind=False)   # MPSetOptions registered them in time
+# MPSetOptions registered them in time
+m, nic = loopback_machine(verifier="collect", bind=False)
 {_PRINT}
 """,
     ),
@@ -354,7 +360,8 @@ m.load_driver(protocol_driver(edit_chars=use))
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(protocol_driver())               # the client registers its own protocol Co structures
+# the client registers its own protocol Co structures
+m.load_driver(protocol_driver())
 {_PRINT}
 """,
     ),
@@ -371,7 +378,8 @@ m.load_driver(miniport_driver(edit_chars=pending_set_options))
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(miniport_driver())               # MPSetOptions returns NDIS_STATUS_SUCCESS
+# MPSetOptions returns NDIS_STATUS_SUCCESS
+m.load_driver(miniport_driver())
 {_PRINT}
 """,
     ),
@@ -402,7 +410,8 @@ m.load_driver(protocol_driver(edit_chars=unflagged))
         protocol.""",
         f"""
 m = Machine(verifier="collect")
-m.load_driver(protocol_driver(register_co=False))   # skips NDIS_PROTOCOL_CO_CHARACTERISTICS
+# skips NDIS_PROTOCOL_CO_CHARACTERISTICS
+m.load_driver(protocol_driver(register_co=False))
 {_PRINT}
 """,
         f"""
@@ -462,7 +471,8 @@ with m.running_as("client"):
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")   # the call manager registered the AF while binding
+# the call manager registered the AF while binding
+m, nic = loopback_machine(verifier="collect")
 {_PRINT}
 """,
     ),
@@ -476,7 +486,8 @@ m.load_driver(miniport_driver(register_co=False, register_cm=True))
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(miniport_driver(use_mcm=True, name="mcm"))   # Co characteristics and CM handlers
+# Co characteristics and CM handlers
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
 {_PRINT}
 """,
     ),
@@ -537,7 +548,8 @@ m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=share, edit_cm=s
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(miniport_driver(use_mcm=True, name="mcm"))   # McmCoOidRequest and McmCmOidRequest
+# McmCoOidRequest and McmCmOidRequest
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
 {_PRINT}
 """,
     ),
@@ -568,7 +580,8 @@ with m.running_as("mcm"):                      # the adapter is already running
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect", use_mcm=True, bind=False)   # registered in its MiniportInitializeEx
+# registered in its MiniportInitializeEx
+m, nic = loopback_machine(verifier="collect", use_mcm=True, bind=False)
 {_PRINT}
 """,
     ),
@@ -579,7 +592,8 @@ m, nic = loopback_machine(verifier="collect", use_mcm=True, bind=False)   # regi
 from condis_edu.samples.loopback_miniport import adapter as sample_adapter
 
 def InitializeAsWan(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
-    sample_adapter.NdisMediumAtm = NdisMediumCoWan     # the sample, reporting a CoWan medium
+    # the sample, reporting a CoWan medium
+    sample_adapter.NdisMediumAtm = NdisMediumCoWan
     try:
         return sample_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
     finally:
@@ -613,7 +627,8 @@ m.load_driver(miniport_driver(edit_chars=no_pause))
 """,
         f"""
 def MyPause(MiniportAdapterContext, PauseParameters):
-    return NDIS_STATUS_SUCCESS                 # nothing in flight on this simple adapter
+    # nothing in flight on this simple adapter
+    return NDIS_STATUS_SUCCESS
 
 def with_pause(chars):
     chars.PauseHandler = MyPause
@@ -640,7 +655,8 @@ def register_an_intermediate_too(DriverObject, Status, NdisMiniportDriverHandle)
                  "CancelOidRequestHandler"):
         setattr(chars, name, lambda *args: NDIS_STATUS_SUCCESS)
     NdisMRegisterMiniportDriver(DriverObject, "", None, chars)
-    return STATUS_SUCCESS                      # the sample's unload deregisters only the first
+    # the sample's unload deregisters only the first
+    return STATUS_SUCCESS
 
 m = Machine(verifier="collect")
 m.load_driver(miniport_driver(after_register=register_an_intermediate_too))
@@ -649,7 +665,8 @@ m.unload_driver("loopback_miniport")
 """,
         f"""
 m = Machine(verifier="collect")
-m.load_driver(miniport_driver())               # one registration, deregistered by MPDriverUnload
+# one registration, deregistered by MPDriverUnload
+m.load_driver(miniport_driver())
 m.unload_driver("loopback_miniport")
 {_PRINT}
 """,
@@ -664,7 +681,8 @@ m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
 with m.running_as("client"):
-    client_data.build_chain(call, 1, b"frame")          # allocated from the client's pool, kept
+    # allocated from the client's pool, kept
+    client_data.build_chain(call, 1, b"frame")
     NdisFreeNetBufferListPool(call.af.binding.nbl_pool)
 {_PRINT}
 """,
@@ -731,7 +749,8 @@ with m.running_as("mcm"):
 """,
         f"""
 m, nic = loopback_machine(verifier="collect", use_mcm=True)
-call = client.make_call(m, b"echo")            # the MCM creates the incoming VC on its AF
+# the MCM creates the incoming VC on its AF
+call = client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
 """,
@@ -818,12 +837,14 @@ def pending(cl):
     cl.ClCreateVcHandler = lambda ProtocolAfContext, NdisVcHandle: (NDIS_STATUS_PENDING, None)
 
 m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=pending))
-client.make_call(m, b"echo")                   # the call manager creates the incoming VC
+# the call manager creates the incoming VC
+client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")  # the sample client's ClCreateVc answers at once
+# the sample client's ClCreateVc answers at once
+m, nic = loopback_machine(verifier="collect")
 client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
@@ -842,7 +863,8 @@ with m.running_as("client"):
 """,
         f"""
 m, nic = loopback_machine(verifier="collect")
-call = client.make_call(m, b"echo")            # the call manager activates the VC inside the call
+# the call manager activates the VC inside the call
+call = client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
 """,
@@ -862,7 +884,8 @@ client.make_call(m, b"echo")
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")  # the sample activates, then completes the call
+# the sample activates, then completes the call
+m, nic = loopback_machine(verifier="collect")
 client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
@@ -886,7 +909,8 @@ def use(co):
     co.CoActivateVcHandler = lambda MiniportVcContext, CallParameters: NDIS_STATUS_INVALID_DATA
 
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
-call = client.make_call(m, b"echo")            # refused properly: the call fails, no rule broken
+# refused properly: the call fails, no rule broken
+call = client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
 """,
@@ -903,7 +927,8 @@ with m.running_as("loopback_miniport"):
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")  # the sample completes the activation it pended, once
+# the sample completes the activation it pended, once
+m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
@@ -917,7 +942,8 @@ m.run_until_idle()
 from condis_edu.samples.call_manager import calls as cm_calls
 
 def Optimist(Status, CallMgrVcContext, CallParameters):
-    cm_calls.CmActivateVcComplete(NDIS_STATUS_SUCCESS, CallMgrVcContext, CallParameters)  # ignores Status
+    # ignores Status
+    cm_calls.CmActivateVcComplete(NDIS_STATUS_SUCCESS, CallMgrVcContext, CallParameters)
 
 def RefuseLater(MiniportVcContext, CallParameters):
     def refuse(WorkItemContext, NdisIoWorkItemHandle):
@@ -940,7 +966,8 @@ m.run_until_idle()
 """,
         f"""
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=refusing))
-call = client.make_call(m, b"echo")            # the sample CM passes the failure on: the call fails
+# the sample CM passes the failure on: the call fails
+call = client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
 """,
@@ -961,7 +988,8 @@ client.make_call(m, b"echo")
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect", use_mcm=True)   # the sample MCM activates first
+# the sample MCM activates first
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
 client.make_call(m, b"echo")
 m.run_until_idle()
 {_PRINT}
@@ -982,7 +1010,8 @@ with m.running_as("client"):
 m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
-client.close_call(m, call)                     # the call manager deactivates while closing
+# the call manager deactivates while closing
+client.close_call(m, call)
 m.run_until_idle()
 {_PRINT}
 """,
@@ -1024,7 +1053,8 @@ m, nic = loopback_machine(verifier="collect")
 datapath.settings(nic).complete = "deferred"   # the miniport holds sends for a while
 call = client.make_call(m, b"echo")
 m.run_until_idle()
-nic.miniport.co.CoDeactivateVcHandler = lambda MiniportVcContext: NDIS_STATUS_SUCCESS  # forgets them
+# forgets them
+nic.miniport.co.CoDeactivateVcHandler = lambda MiniportVcContext: NDIS_STATUS_SUCCESS
 with m.running_as("client"):
     NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
 client.close_call(m, call)
@@ -1032,7 +1062,8 @@ client.close_call(m, call)
 """,
         f"""
 m, nic = loopback_machine(verifier="collect")
-datapath.settings(nic).complete = "deferred"   # the sample's deactivation completes held sends first
+# the sample's deactivation completes held sends first
+datapath.settings(nic).complete = "deferred"
 call = client.make_call(m, b"echo")
 m.run_until_idle()
 with m.running_as("client"):
@@ -1067,7 +1098,8 @@ with m.running_as("loopback_miniport"):
 from condis_edu.samples.client import data as client_data
 
 m, nic = loopback_machine(verifier="collect")
-call = client.make_call(m, b"echo")            # activated by the call; the sample echoes on it
+# activated by the call; the sample echoes on it
+call = client.make_call(m, b"echo")
 m.run_until_idle()
 with m.running_as("client"):
     NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
@@ -1102,7 +1134,8 @@ with m.running_as("call_manager"):             # the VC was never deactivated
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")  # the sample deactivates, then completes the close
+# the sample deactivates, then completes the close
+m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
 client.close_call(m, call)
@@ -1125,7 +1158,8 @@ with m.running_as("client"):
 m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
-client.close_call(m, call)                     # the sample client deletes its VC after the close
+# the sample client deletes its VC after the close
+client.close_call(m, call)
 m.run_until_idle()
 {_PRINT}
 """,
@@ -1145,7 +1179,8 @@ m.run_until_idle()
 {_PRINT}
 """,
         f"""
-m, nic = loopback_machine(verifier="collect")  # the sample's CmDeleteVc frees and returns SUCCESS
+# the sample's CmDeleteVc frees and returns SUCCESS
+m, nic = loopback_machine(verifier="collect")
 call = client.make_call(m, b"echo")
 m.run_until_idle()
 client.close_call(m, call)
@@ -1185,12 +1220,14 @@ m.run_until_idle()
         created.""",
         f"""
 def use(cl):
-    cl.ClIncomingCloseCallHandler = lambda CloseStatus, ProtocolVcContext, CloseData, Size: None   # ignores it
+    # ignores it
+    cl.ClIncomingCloseCallHandler = lambda CloseStatus, ProtocolVcContext, CloseData, Size: None
 
 m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=use))
 call = client.make_call(m, b"echo")
 m.run_until_idle()
-client.close_call(m, call)                     # the peer's side is closed by the call manager
+# the peer's side is closed by the call manager
+client.close_call(m, call)
 m.run_until_idle(audit=True)
 {_PRINT}
 """,
@@ -1211,7 +1248,8 @@ def Undecided(ProtocolSapContext, ProtocolVcContext, CallParameters):
     return NDIS_STATUS_PENDING
 
 def Careless(Status, CallMgrVcContext, CallParameters):
-    caller = CallMgrVcContext.peer             # fails the caller, leaves the callee's VC active
+    # fails the caller, leaves the callee's VC active
+    caller = CallMgrVcContext.peer
     NdisCmMakeCallComplete(Status, caller.NdisVcHandle, None, None, CallParameters)
 
 def undecided(cl):
@@ -1235,7 +1273,8 @@ m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit
 client.make_call(m, b"echo")
 m.run_until_idle()
 incoming = next(c for c in client.active_calls(m) if not c.outgoing)
-with m.running_as("client"):                   # the sample CM deactivates the rejected VC
+# the sample CM deactivates the rejected VC
+with m.running_as("client"):
     NdisClIncomingCallComplete(NDIS_STATUS_NOT_ACCEPTED, incoming.NdisVcHandle, call_parameters(b"echo"))
 m.run_until_idle()
 m.audit()
@@ -1254,7 +1293,8 @@ with m.running_as("client"):
 """,
         f"""
 m, nic = loopback_machine(verifier="collect")
-m.unbind("client", nic)                        # the sample deregisters its SAP, then closes the AF
+# the sample deregisters its SAP, then closes the AF
+m.unbind("client", nic)
 m.run_until_idle()
 {_PRINT}
 """,
@@ -1264,7 +1304,8 @@ m.run_until_idle()
         client to close the address family, and closes the binding only after they have.""",
         f"""
 def AbruptUnbind(UnbindContext, ProtocolBindingContext):
-    return NdisCloseAdapterEx(ProtocolBindingContext.NdisBindingHandle)   # clients still use the AF
+    # clients still use the AF
+    return NdisCloseAdapterEx(ProtocolBindingContext.NdisBindingHandle)
 
 def use(chars):
     chars.UnbindAdapterHandlerEx = AbruptUnbind
