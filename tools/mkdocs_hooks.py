@@ -24,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 _MERMAID_PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # docgen/ (the rule-page generator) sits next to us
 
 
 def _is_notebook(page: Any) -> bool:
@@ -140,12 +142,12 @@ def expand_nav_globs(nav: Any, pages: list[str], named: set[str] | None = None) 
 
 def on_pre_build(config: Any) -> None:
     """Rule pages are generated, and generating them runs their examples: a stale page stops the build."""
-    from condis_edu.verifier.pages import stale_pages  # the package being documented, from src/
+    from docgen.rule_pages import stale_pages  # imports the package being documented, from src/
 
     stale = stale_pages(Path(config["docs_dir"]) / "rules")
     if stale:
         names = ", ".join(stale)
-        raise PluginError(f"docs/rules is stale ({names}): run python -m condis_edu.verifier.pages docs/rules")
+        raise PluginError(f"docs/rules is stale ({names}): run python tools/docgen/rule_pages.py docs/rules")
 
 
 def on_config(config: Any) -> Any:

@@ -17,12 +17,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import LIVE_TIMEOUT_MS, SITE, SiteServer, follow_sitemap, open_page
+from docgen.rule_lessons import TAUGHT_IN
+from docgen.rule_pages import heading_anchor
 from playwright.sync_api import Browser, Page
 from serve import start_server
 
 from condis_edu.verifier import RULES
-from condis_edu.verifier.lessons import TAUGHT_IN
-from condis_edu.verifier.pages import heading_anchor
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 BUGCHECK_PAGE = "notebooks/03-creating-a-vc/"

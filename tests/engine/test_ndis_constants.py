@@ -13,7 +13,7 @@ import dataclasses
 import pytest
 
 from condis_edu import ndis
-from condis_edu.headers import HEADER_SPECS, header_problem
+from condis_edu._library.headers import HEADER_SPECS, header_problem
 
 STRUCTURES = sorted(
     name

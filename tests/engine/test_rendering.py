@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,9 @@ from condis_edu.rendering import BUGCHECK_NAMES, bugcheck_title, bugcheck_url
 from condis_edu.samples import client
 from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
 from condis_edu.verifier import RULES
-from condis_edu.verifier.pages import render_all
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from docgen.rule_pages import render_all
 
 
 class Links(HTMLParser):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from condis_edu.verifier import RULES
-from condis_edu.verifier import pages as rule_pages
-from condis_edu.verifier.lessons import LESSONS, TAUGHT_IN, Lesson
-from condis_edu.verifier.pages import ExampleError, has_examples, heading_anchor, run_example
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from docgen import rule_pages
+from docgen.rule_lessons import LESSONS, TAUGHT_IN, Lesson
+from docgen.rule_pages import ExampleError, has_examples, heading_anchor, run_example
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "docs" / "notebooks"
 TAUGHT_FAMILIES = ("registration", "virtual-connections")

@@ -15,72 +15,36 @@ learn.microsoft.com page and our own rule page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sized
+from typing import Literal, Protocol
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
-from condis_edu.rendering import Report, reports_html
-from condis_edu.verifier.rules import RULES, Rule, RuleKind
-
-if TYPE_CHECKING:
-    from condis_edu.trace import Trace
+from condis_edu.verifier.finding import Finding, FindingList
+from condis_edu.verifier.rule import RuleKind
+from condis_edu.verifier.rules import RULES
 
 VerifierMode = Literal["strict", "collect"]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One rule violation."""
+class FindingRecorder(Protocol):
+    """Where the verifier notes a finding in the call record (the library's ``Trace``)."""
 
-    rule: Rule
-    driver: str
-    call: str
-    detail: str
-    seq: int = 0
+    @property
+    def enabled(self) -> bool:
+        """Whether calls are being recorded at all."""
 
-    def report(self, title: str = "", bugcheck_code: int | None = None) -> Report:
-        """What this finding shows; *title* and *bugcheck_code* when it stopped the machine."""
-        rule = self.rule
-        return Report(
-            title=title,
-            rule_id=rule.id,
-            kind=rule.kind.value,
-            summary=rule.summary,
-            driver=self.driver,
-            call=self.call,
-            detail=self.detail,
-            docs_url=rule.url,
-            docs_names=rule.applies_to,
-            rule_path=rule.site_path,
-            bugcheck_code=bugcheck_code,
-        )
+    @property
+    def events(self) -> Sized:
+        """What has been recorded so far (the verifier only counts it)."""
 
-    def message(self) -> str:
-        """Multi-line message: what, who, where, and where to read more."""
-        return self.report().text()
-
-    def _repr_html_(self) -> str:
-        return self.report().html()
-
-    def short(self) -> str:
-        """One line, for traces."""
-        return f"{self.rule.id} {self.call}: {self.detail}"
-
-    def __str__(self) -> str:
-        return self.message()
-
-
-class FindingList(list[Finding]):
-    """The findings of a machine: a list that shows itself as rich output in a notebook."""
-
-    def _repr_html_(self) -> str:
-        return reports_html([finding.report() for finding in self])
+    def finding(self, driver: str, text: str) -> None:
+        """Record *text* as a finding about *driver*."""
 
 
 class Verifier:
     """Checks reported by the engine end up here."""
 
-    def __init__(self, mode: VerifierMode = "strict", trace: Trace | None = None) -> None:
+    def __init__(self, mode: VerifierMode = "strict", trace: FindingRecorder | None = None) -> None:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode
