@@ -24,15 +24,14 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
+from docgen.rule_pages import stale_pages  # tools/ is on sys.path while MkDocs loads this module
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 _MERMAID_PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # docgen/ (the rule-page generator) sits next to us
 
 
 def _is_notebook(page: Any) -> bool:
@@ -142,8 +141,6 @@ def expand_nav_globs(nav: Any, pages: list[str], named: set[str] | None = None) 
 
 def on_pre_build(config: Any) -> None:
     """Rule pages are generated, and generating them runs their examples: a stale page stops the build."""
-    from docgen.rule_pages import stale_pages  # imports the package being documented, from src/
-
     stale = stale_pages(Path(config["docs_dir"]) / "rules")
     if stale:
         names = ", ".join(stale)
