@@ -614,6 +614,42 @@ m.start_adapter("loopback_miniport")
 {_PRINT}
 """,
     ),
+    "R1.41": _lesson(
+        """A CoNDIS WAN miniport does not loop packets back: it never indicates a sent frame up
+        again as a received one (an NBL marked NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET). NDIS does any
+        loopback a WAN protocol needs itself.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+nic.general.MediaType = NdisMediumCoWan        # as a CoNDIS WAN NIC reports itself
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=16)
+params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT
+params.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+params.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 16)
+    nbl.SourceHandle = call.NdisVcHandle
+    # a sent frame turned round
+    nbl.NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, 0)
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+nic.general.MediaType = NdisMediumCoWan
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# the miniport sends the frame on the line and completes it; nothing comes back marked as looped
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
     "R1.44": _lesson(
         """Every NDIS 6 miniport, CoNDIS ones included, can be paused and restarted: PauseHandler
         and RestartHandler are mandatory.""",
