@@ -363,8 +363,8 @@ def MyCancelOidRequest(MiniportAdapterContext, RequestId):
 # The six CoNDIS handlers. Creation and deletion answer at once (notebook 3); activation and
 # deactivation could pend, but this NIC programs nothing, so it answers at once too. A send hands
 # the NBLs back with `NdisMCoSendNetBufferListsComplete`, each with its status, and the OID
-# handler answers the one question it knows, the link speed (in units of 100 bit/s), per adapter
-# or per VC.
+# handler answers the one question it knows, the link speed: an `NDIS_CO_LINK_SPEED`, outbound and
+# inbound in units of 100 bit/s.
 #
 # Pages: [MiniportCoCreateVc](https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_co_create_vc),
 # [MiniportCoSendNetBufferLists](https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_co_send_net_buffer_lists),
@@ -414,11 +414,11 @@ def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     info = NdisRequest.DATA.QUERY_INFORMATION
     if NdisRequest.RequestType != NdisRequestQueryInformation or info.Oid != OID_GEN_CO_LINK_SPEED:
         return NDIS_STATUS_NOT_SUPPORTED
-    if info.InformationBufferLength < 4:
-        info.BytesNeeded = 4
+    if info.InformationBufferLength < 8:  # an NDIS_CO_LINK_SPEED: Outbound, Inbound (ULONGs)
+        info.BytesNeeded = 8
         return NDIS_STATUS_BUFFER_TOO_SHORT
-    info.InformationBuffer = 155_520_000 // 100
-    info.BytesWritten = 4
+    info.InformationBuffer = (155_520_000 // 100, 155_520_000 // 100)
+    info.BytesWritten = 8
     return NDIS_STATUS_SUCCESS
 
 
@@ -499,7 +499,7 @@ client.close_call(mine, my_call)
 mine.run_until_idle()
 miniport_side(mine, 0, miniport="my_miniport")
 print(my_nic.state.name, "| sent:", my_nic.context.sent, "| link speed:",
-      speed.DATA.QUERY_INFORMATION.InformationBuffer * 100, "bit/s | VCs left:", my_nic.context.vcs)
+      speed.DATA.QUERY_INFORMATION.InformationBuffer[0] * 100, "bit/s | VCs left:", my_nic.context.vcs)
 
 # %% [markdown]
 # The verifier watched every call of that run. It has nothing to say (a finding, or a bug check,
