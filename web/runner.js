@@ -8,6 +8,7 @@ import { mountNotebook } from "./notebook.js";
 import { mountPlayground } from "./playground.js";
 import { mountProgress } from "./progress.js";
 import * as runtime from "./runtime.js";
+import { installSiteLinks } from "./site-links.js";
 
 let page = null;
 let stopWatchingScroll = null;
@@ -41,6 +42,7 @@ function mount() {
   page = null;
   document.documentElement.classList.remove("condis-diagram-open"); // a full-screen diagram left open
   adoptStaticMermaid(document);
+  installSiteLinks();
   try {
     mountProgress(document); // first: it converts earlier versions' keys the pages below read
   } catch (error) {

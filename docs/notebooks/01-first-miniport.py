@@ -389,7 +389,7 @@ broken = try_variant("incomplete_co", incomplete_set_options)
 # shows where in the registration NDIS noticed:
 
 # %%
-print(broken.findings[0])
+broken.findings[0]
 
 # %%
 broken.trace.sequence(title="A CoNDIS miniport with five handlers missing")

@@ -241,8 +241,8 @@ start = len(lazy.trace)
 try:
     client.make_call(lazy, b"echo")
 except RuleBugCheck as stop:
-    print(f"bug check 0x{stop.code:X}")
-    print(stop)
+    bugcheck = stop
+bugcheck  # shown with its rule, Microsoft's page and this site's page for the rule
 
 # %% [markdown]
 # The client's very first step, `NdisCoCreateVc`, brought the system down: bug check 0x7C,

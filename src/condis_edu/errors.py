@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from condis_edu.rendering import Report, bugcheck_title, readable_traceback
+
 if TYPE_CHECKING:
     from condis_edu.verifier.finding import Finding
 
@@ -115,6 +117,18 @@ class VerifierViolation(CondisError):
         """The rule id, e.g. ``"R2.09"``."""
         return self.finding.rule.id
 
+    def report(self) -> Report:
+        """What the stop shows. In strict mode every violation stops the machine as Driver
+        Verifier would (0xC4); a bug-check rule carries its own code."""
+        code = getattr(self, "code", 0xC4)
+        return self.finding.report(bugcheck_title(code), code)
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
+
+    def _render_traceback_(self) -> list[str]:
+        return readable_traceback(self, self.report())
+
 
 class BugCheck(CondisError):
     """The simulated system stopped, as Windows does with a bug check (blue screen).
@@ -129,6 +143,16 @@ class BugCheck(CondisError):
         super().__init__(message)
         if code is not None:
             self.code = code
+
+    def report(self) -> Report:
+        """What the stop shows: its name and code, and the message."""
+        return Report(title=bugcheck_title(self.code), detail=str(self), bugcheck_code=self.code)
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
+
+    def _render_traceback_(self) -> list[str]:
+        return readable_traceback(self, self.report())
 
 
 class RuleBugCheck(VerifierViolation, BugCheck):
@@ -151,3 +175,13 @@ class DriverCrashed(BugCheck):
         super().__init__(message)
         self.driver = driver
         self.call = call
+
+    def report(self) -> Report:
+        """What the stop shows: its name and code, the driver, the handler and what escaped."""
+        return Report(
+            title=bugcheck_title(self.code),
+            driver=self.driver,
+            call=self.call,
+            detail=str(self),
+            bugcheck_code=self.code,
+        )

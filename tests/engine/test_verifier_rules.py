@@ -1323,8 +1323,10 @@ def test_collect_mode_records_the_rule(rule_id: str) -> None:
     assert finding.rule.url.startswith("https://learn.microsoft.com/windows-hardware/drivers/")
     assert finding.rule.page.startswith("rules/") and "#" in finding.rule.page
     text = finding.message()
-    for part in (rule_id, finding.rule.summary, finding.driver, finding.call, finding.rule.url, finding.rule.page):
+    site_path = finding.rule.site_path
+    for part in (rule_id, finding.rule.summary, finding.driver, finding.call, finding.rule.url, site_path):
         assert part in text
+    assert ".md" not in text  # a link to the site, not to a file of the repository
     assert m.halted is None
 
 

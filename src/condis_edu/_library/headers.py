@@ -83,7 +83,10 @@ HEADER_SPECS: Final[dict[type, HeaderSpec]] = {
     s.NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES: HeaderSpec(
         "NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES",
         c.NDIS_OBJECT_TYPE_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
-        {1: None, 2: None},
+        {
+            1: c.NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_1,
+            2: c.NDIS_SIZEOF_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES_REVISION_2,
+        },
     ),
     # Data path: pools, OID requests, status indications.
     pools.NET_BUFFER_LIST_POOL_PARAMETERS: HeaderSpec(

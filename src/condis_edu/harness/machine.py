@@ -42,7 +42,7 @@ from condis_edu.errors import HarnessError
 from condis_edu.mirror.status import NT_SUCCESS, status_name
 from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.verifier.core import VerifierMode
-from condis_edu.verifier.finding import Finding
+from condis_edu.verifier.finding import FindingList
 
 __all__ = ["Machine"]
 
@@ -81,7 +81,7 @@ class Machine:
         return self._lib.trace
 
     @property
-    def findings(self) -> list[Finding]:
+    def findings(self) -> FindingList:
         """Verifier findings recorded so far (in strict mode, at most the one that was raised)."""
         return self._lib.verifier.findings
 
@@ -433,7 +433,7 @@ class Machine:
             raise HarnessError(f"Machine.{what}() cannot be called from driver code")
 
     # ------------------------------------------------------------------ checks
-    def audit(self) -> list[Finding]:
+    def audit(self) -> FindingList:
         """Report every request a driver pended and never completed (rule X1.06) and the
         teardown duties still open (R2.43, R2.45). Meaningful when the machine is idle."""
         lib = self._lib
@@ -494,7 +494,7 @@ class Machine:
                         "ProtocolCmIncomingCallComplete",
                         f"{vc.handle.label}: rejected incoming call, VC still active",
                     )
-        return lib.verifier.findings[before:]
+        return FindingList(lib.verifier.findings[before:])
 
     def snapshot(self) -> tuple[Any, ...]:
         """A structural summary of NDIS's state (no trace), for "nothing changed" checks."""

@@ -19,7 +19,7 @@ from collections.abc import Sized
 from typing import Literal, Protocol
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
-from condis_edu.verifier.finding import Finding
+from condis_edu.verifier.finding import Finding, FindingList
 from condis_edu.verifier.rule import RuleKind
 from condis_edu.verifier.rules import RULES
 
@@ -48,7 +48,7 @@ class Verifier:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode
-        self.findings: list[Finding] = []
+        self.findings = FindingList()
         self._trace = trace
         self.on_bugcheck: list[object] = []
 

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
+from condis_edu.rendering import rule_site_path
+
 DDI_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/"
 """Where Microsoft documents the NDIS DDIs and handlers."""
 NET_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/network/"
@@ -46,6 +48,11 @@ class Rule:
     def page(self) -> str:
         """Our own rule page, relative to the docs root: ``rules/<family>.md#<anchor>``."""
         return f"rules/{self.family}.md#{self.anchor}"
+
+    @property
+    def site_path(self) -> str:
+        """The rule's section on the built site, from the site's root: ``rules/<family>/#<anchor>``."""
+        return rule_site_path(self.family, self.anchor)
 
 
 FAMILIES: Final = {
