@@ -41,11 +41,13 @@ from typing import Any, Final
 from condis_edu import library as _library
 from condis_edu import pools as pools_module
 from condis_edu.adapter import AdapterState
+from condis_edu.boundary import check_chain, check_ulong
 from condis_edu.constants import NDIS_RECEIVE_FLAGS_RESOURCES
 from condis_edu.errors import (
     BugCheck,
     CallerUnknownError,
     DriverCrashed,
+    ForeignHandleError,
     SimulationHalted,
     VerifierViolation,
 )
@@ -327,6 +329,22 @@ def _caller(lib: NdisLibrary) -> Driver | None:
     return stack[-1] if stack else None
 
 
+def _boundary(lib: NdisLibrary, ddi: str, head: object, flags: object, flags_name: str, number: object = None) -> bool:
+    """The boundary checks of a checked route (``condis_edu.boundary``), before anything moves.
+
+    The handle must come from the calling driver's machine, the flags (and the count) must be
+    ULONGs, and the chain must be one (R3.05: not NULL, no loop, NBLs of this machine, not
+    freed). Returns False when collect mode recorded a finding: the call does not go ahead.
+    """
+    active = _library._ACTIVE
+    if active and active[-1] is not lib:
+        raise ForeignHandleError(f"{ddi}: the handle was minted by another Machine")
+    check_ulong(flags, flags_name, ddi)
+    if number is not None:
+        check_ulong(number, "NumberOfNetBufferLists", ddi)
+    return check_chain(head, ddi, lib) is None
+
+
 # --------------------------------------------------------------------------------------------
 # Send
 # --------------------------------------------------------------------------------------------
@@ -378,6 +396,8 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         and vc.state is _ACTIVE_VC
         and adapter.state is _RUNNING
         and NetBufferLists is not None
+        and SendFlags.__class__ is int
+        and 0 <= SendFlags <= 0xFFFFFFFF
         and not path.state.resetting
     ):
         back = path.back
@@ -425,6 +445,8 @@ def _send(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+    if not _boundary(lib, ddi, head, flags, "SendFlags"):
+        return
     if caller is not path.protocol:
         lib.report(
             "R3.06",
@@ -546,9 +568,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
     lib.schedule(f"NDIS completes {n} NBL(s) on {path.handle.label} with {status_name(status)}", complete)
 
 
-def _deliver_send_complete(
-    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = ""
-) -> None:
+def _deliver_send_complete(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = "") -> None:
     fn = path.pt_send_complete
     assert fn is not None
     _up(
@@ -601,7 +621,12 @@ def NdisMCoSendNetBufferListsComplete(
             label,
         )
         return
-    if caller is path.mp_driver and NetBufferLists is not None:
+    if (
+        caller is path.mp_driver
+        and NetBufferLists is not None
+        and SendCompleteFlags.__class__ is int
+        and 0 <= SendCompleteFlags <= 0xFFFFFFFF
+    ):
         sent = path.sent
         back = path.back
         pending = NDIS_STATUS_PENDING
@@ -647,6 +672,8 @@ def _send_complete(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "SendCompleteFlags"):
+        return
     if caller is not path.mp_driver:
         lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
@@ -730,6 +757,8 @@ def _indicate(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "CoReceiveFlags", number):
+        return
     if caller is not path.mp_driver:
         lib.report("R3.20", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
@@ -833,6 +862,8 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
     ddi = "NdisReturnNetBufferLists"
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the protocol driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "ReturnFlags"):
+        return
     if caller is not binding.driver:
         lib.report("R3.27", caller, ddi, f"{binding.handle.label} belongs to {binding.driver.name}, not {caller.name}")
         return

@@ -976,6 +976,18 @@ def r4_18(mode: str) -> Machine:
     return m
 
 
+@scenario("X1.07")
+def x1_07(mode: str) -> Machine:
+    from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest
+
+    m, _, call = dp_machine(mode)
+    request = oid_request(OID_GEN_CO_LINK_SPEED)
+    request.Header.Type = 0  # never filled in
+    with m.running_as("client"):
+        NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request)
+    return m
+
+
 @scenario("R4.21")
 def r4_21(mode: str) -> Machine:
     from condis_edu.ndis import NDIS_STATUS_RESET_START, NdisMCoIndicateStatusEx

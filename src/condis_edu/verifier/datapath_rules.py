@@ -23,6 +23,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
         B,
         code=0x7C,
+        parameter1=0x27,  # NDIS_BUGCHECK_LEAKED_NBL
     ),
     # ------------------------------------------------------------------ 3a. send
     _r(

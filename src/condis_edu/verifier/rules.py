@@ -46,6 +46,8 @@ class Rule:
     checked: bool = True
     not_checked: str = ""
     bugcheck_code: int = 0xC4
+    bugcheck_parameter1: int = 0
+    """Parameter 1 of the bug check (for 0x7C, the NDIS_BUGCHECK_* subcode); 0 when not modelled."""
 
     @property
     def anchor(self) -> str:
@@ -110,6 +112,7 @@ def _r(
     kind: RuleKind = RuleKind.FINDING,
     not_checked: str = "",
     code: int = 0xC4,
+    parameter1: int = 0,
 ) -> Rule:
     first = source.split(";")[0].strip()
     return Rule(
@@ -123,6 +126,7 @@ def _r(
         not not_checked,
         not_checked,
         code,
+        parameter1,
     )
 
 
@@ -579,6 +583,16 @@ _RULES: Final = (
         "A request the driver pended is completed eventually (checked when the machine goes idle).",
         "Machine.audit",
         "ddi:nf-ndis-ndiscmmakecallcomplete.md",
+    ),
+    _r(
+        "X1.07",
+        "A structure NDIS reads by its NDIS_OBJECT_HEADER carries the Type, Revision and Size of that structure.",
+        "NdisCoOidRequest NdisOidRequest NdisMCoOidRequestComplete NdisMOidRequestComplete NdisCoOidRequestComplete "
+        "NdisOpenAdapterEx NdisCompleteNetPnPEvent",
+        "dbg:bug-check-0x7c--bugcode-ndis-driver.md; ddi:ns-objectheader-ndis_object_header.md",
+        B,
+        code=0x7C,
+        parameter1=0x21,  # NDIS_BUGCHECK_INVALID_OBJECT_HEADER
     ),
 )
 
