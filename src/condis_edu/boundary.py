@@ -47,7 +47,7 @@ from condis_edu.errors import ForeignHandleError, StaleHandleError, StructureTyp
 from condis_edu.handles import NDIS_HANDLE, death_of, owner_of
 from condis_edu.headers import HEADER_SPECS, header_problem
 from condis_edu.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST, HolderKind
-from condis_edu.status import NDIS_STATUS_INVALID_PARAMETER
+from condis_edu.status import NDIS_STATUS_INVALID_PARAMETER, NDIS_STATUS_PENDING
 from condis_edu.structures import NDIS_OBJECT_HEADER
 
 __all__ = [
@@ -102,6 +102,11 @@ HEADER_CHECKED_BY_DDI: Final = frozenset(
     }
 )
 """DDIs that check their structure's header values themselves (a documented status or rule)."""
+
+FINAL_STATUS_CHECKED_BY_DDI: Final = frozenset(
+    {"NdisMCoOidRequestComplete", "NdisCoOidRequestComplete", "NdisMOidRequestComplete"}
+)
+"""DDIs that refuse a PENDING completion status under their own rule (R4.10, R6.10)."""
 
 CHAIN_DDIS: Final = frozenset(
     {"NdisSendNetBufferLists", "NdisMSendNetBufferListsComplete", "NdisMIndicateReceiveNetBufferLists"}
@@ -402,7 +407,18 @@ def _ulong_check(ddi: str, param: str) -> Check:
 
 
 def _status_check(ddi: str, param: str) -> Check:
-    return lambda value, active: check_status(value, param, ddi)
+    """An NDIS_STATUS a driver hands NDIS: a completion or a reason, so a final one (X1.02)."""
+
+    if ddi in FINAL_STATUS_CHECKED_BY_DDI:
+        return lambda value, active: check_status(value, param, ddi)
+
+    def check(value: object, active: Any) -> _Refused | None:
+        check_status(value, param, ddi)
+        if value == NDIS_STATUS_PENDING:
+            return _report(active, "X1.02", ddi, f"{param} is NDIS_STATUS_PENDING; pass a final status")
+        return None
+
+    return check
 
 
 def _check_for(ddi: str, p: inspect.Parameter, namespace: dict[str, Any]) -> Check | None:

@@ -552,6 +552,11 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
     """NDIS completes a send it will not pass down, from the scheduler (never inline)."""
     state = path.state
     state.ndis_held += n
+    # Until NDIS completes them the VC cannot be deleted (NdisCoDeleteVc answers
+    # NDIS_STATUS_NOT_ACCEPTED), so no completion ever reaches a deleted VC. They are not the
+    # miniport's, so a pause or a deactivation does not wait for them.
+    vc = path.vc
+    vc.data["ndis_held"] = vc.data.get("ndis_held", 0) + n
     nbl: NET_BUFFER_LIST | None = head
     while nbl is not None:
         nbl.Status = status
@@ -563,6 +568,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
             raise AssertionError("engine bug: an NBL held by NDIS changed holder")
         state.ndis_held -= back
         state.completed_by_ndis += back
+        vc.data["ndis_held"] -= back
         _deliver_send_complete(lib, path, head, 0)
 
     lib.schedule(f"NDIS completes {n} NBL(s) on {path.handle.label} with {status_name(status)}", complete)

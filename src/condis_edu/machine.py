@@ -545,6 +545,7 @@ class Machine:
                         None if v.party is None else v.party.label,
                         v.outstanding_sends,
                         v.outstanding_receives,
+                        v.data.get("ndis_held", 0),
                         v.close_pended,
                         v.last_activation_failed,
                     )

@@ -323,6 +323,8 @@ def _handle_cases(ddi: str, p: inspect.Parameter, caller: str) -> dict[str, Make
     }
     if not str(p.annotation).endswith("| None"):
         cases["None"] = lambda w, f: None
+    elif p.default is None and p.name == "NdisVcHandle":
+        cases["not NULL on entry"] = lambda w, f: w.handle(caller, kinds[0])  # an in/out handle (R2.06)
     return cases
 
 
@@ -333,6 +335,7 @@ STATUS_CASES: dict[str, Make] = {
     "negative": lambda w, f: -1,
     "too big": lambda w, f: 0x1_0000_0000,
     "bool": lambda w, f: True,
+    "PENDING": lambda w, f: NDIS_STATUS_PENDING,  # every Status a driver passes NDIS is a final one
 }
 INT_CASES: dict[str, Make] = {
     "None": lambda w, f: None,

@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from condis_edu.handlers import DDI_BASE, NET_BASE
@@ -48,6 +48,10 @@ class Rule:
     bugcheck_code: int = 0xC4
     bugcheck_parameter1: int = 0
     """Parameter 1 of the bug check (for 0x7C, the NDIS_BUGCHECK_* subcode); 0 when not modelled."""
+    answered_with: str = ""
+    """The status NDIS documents for this misuse. The driver gets it in every verifier mode and
+    the finding never halts the machine, so the driver's failure path runs (outcome (a) of
+    docs/reference/harness.md)."""
 
     @property
     def anchor(self) -> str:
@@ -556,7 +560,8 @@ _RULES: Final = (
     _r(
         "X1.02",
         "A completion DDI carries a final status, never NDIS_STATUS_PENDING.",
-        "NdisCmMakeCallComplete NdisCmOpenAddressFamilyComplete NdisClIncomingCallComplete",
+        "NdisCmMakeCallComplete NdisCmOpenAddressFamilyComplete NdisClIncomingCallComplete "
+        "NdisCmDispatchIncomingCloseCall NdisCmNotifyCloseAddressFamily (every DDI with a Status parameter)",
         "ddi:nf-ndis-ndiscmmakecallcomplete.md",
     ),
     _r(
@@ -602,6 +607,25 @@ RULES: Final[dict[str, Rule]] = {rule.id: rule for rule in _RULES}
 from condis_edu.verifier.datapath_rules import DATAPATH_RULES  # noqa: E402  (needs Rule and _r above)
 
 RULES.update((rule.id, rule) for rule in DATAPATH_RULES)
+
+ANSWERED_WITH: Final = {
+    "R1.08": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.09": "NDIS_STATUS_BAD_VERSION",
+    "R1.10": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.13": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.14": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.15": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.25": "NDIS_STATUS_BAD_CHARACTERISTICS or NDIS_STATUS_BAD_VERSION",
+    "R2.37": "NDIS_STATUS_NOT_ACCEPTED (NDIS_STATUS_CLOSING while a deactivation runs)",
+    "R2.46": "NDIS_STATUS_NOT_ACCEPTED",
+    "R5.02": "NDIS_STATUS_BAD_CHARACTERISTICS",
+}
+"""Rules NDIS answers with a documented status of the DDI (registration: BAD_CHARACTERISTICS,
+BAD_VERSION; VCs and AFs still in use: NOT_ACCEPTED). The DDIs report them with
+``NdisLibrary.note``: a finding that never halts."""
+
+for _id, _status in ANSWERED_WITH.items():
+    RULES[_id] = replace(RULES[_id], answered_with=_status)
 
 CATALOGUE_MUST_RULES: Final = tuple(
     rule_id
