@@ -478,7 +478,14 @@ def guard(ddi: str, fn: Callable[..., Any], namespace: dict[str, Any]) -> Callab
     least = sum(1 for p in params if p.default is inspect.Parameter.empty)
     failure = _failure(str(sig.return_annotation))
     active_stack = _library._ACTIVE
-    needs_caller = not any(p.name in HANDLE_PARAMS or p.name == "DriverObject" for p in params)
+    # A DDI that names nothing NDIS minted (NdisRegisterProtocolDriver) learns its machine from
+    # the driver that runs: at harness level that is CallerUnknownError, before any check.
+    needs_caller = not any(
+        p.name in HANDLE_PARAMS
+        or p.name in ("DriverObject", "PoolHandle")
+        or str(p.annotation).removesuffix(" | None") in ("NET_BUFFER_LIST", "NET_BUFFER", "MDL")
+        for p in params
+    )
 
     @functools.wraps(fn)
     def guarded(*args: Any, **kwargs: Any) -> Any:
