@@ -10,8 +10,8 @@ Run it with ``python examples/lane_im.py``; its output is checked against ``lane
 """
 
 from condis_edu import Machine
+from condis_edu.ndis import status_name
 from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
-from condis_edu.status import status_name
 
 m = Machine()
 for driver in (loopback_miniport, call_manager, lane_im, ethproto):

@@ -12,10 +12,10 @@ its output against ``pause_midstream.out``.
 """
 
 from condis_edu import Machine
+from condis_edu.ndis import status_name
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
-from condis_edu.status import status_name
 
 TOTAL, CHAIN = 10_000, 8
 PAUSE_AT, RESTART_AT = 4_000, 6_000

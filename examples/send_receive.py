@@ -11,12 +11,12 @@ Run it with ``python examples/send_receive.py``; its output is checked against
 """
 
 from condis_edu import Machine
-from condis_edu.datapath import forget_path
+from condis_edu._library.ddi.datapath import forget_path
 from condis_edu.ndis import NET_BUFFER_LIST, NdisMCoSendNetBufferListsComplete
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
-from condis_edu.samples.loopback_miniport.vc import LoopbackVc
+from condis_edu.samples.loopback_miniport.state import LoopbackVc
 
 m = Machine(verifier="collect")
 for driver in (loopback_miniport, call_manager, client):

@@ -4,7 +4,7 @@ Run after ``mkdocs build`` with the pyodide-build venv's Python (it needs the ``
 
     .venv-pyodide/bin/python tools/stage_site.py --site site --dist dist
 
-Steps (order matters, see ../shared/TOOLCHAIN.md):
+Steps (order matters):
 
 1. copy the Pyodide core files from ``node_modules/pyodide`` to ``site/pyodide/``;
 2. ``pyodide lockfile add-wheels`` on the ``py3-none-any`` wheel, producing a lock that lists only what

@@ -66,13 +66,13 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu.ndis import fill_header
+from condis_edu import EventKind
 from condis_edu.exercises import check
-from condis_edu.headers import fill_header
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
-from condis_edu.samples.loopback_miniport.vc import LoopbackVc
-from condis_edu.trace import EventKind
+from condis_edu.samples.loopback_miniport.state import LoopbackVc
 
 MINIPORT = "loopback_miniport"
 

@@ -133,7 +133,7 @@ machine.trace.sequence(start, title="Closing the call", hide=Machine.WORK_ITEM_D
 # %%
 import re
 
-from condis_edu.trace import EventKind
+from condis_edu import EventKind
 
 STEPS = {
     "NdisCoCreateVc": "created", "NdisMCmCreateVc": "created",

@@ -50,9 +50,9 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu.ndis import fill_header
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import call_manager_handlers, loopback_with, mcm_handlers
-from condis_edu.headers import fill_header
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, client, loopback_miniport, mcm
 
@@ -208,8 +208,10 @@ no_co.trace.sequence(title="A WAN miniport without CoNDIS handlers")
 
 # %% [markdown]
 # WAN miniports have a few data-path duties of their own: they never loop packets back
-# (NDISWAN does that), and they report their send window through `OID_WAN_CO_GET_INFO`. Those
-# belong to notebooks 7 and 8.
+# (NDISWAN does that), and they report their send window through
+# [`OID_WAN_CO_GET_INFO`](https://learn.microsoft.com/windows-hardware/drivers/network/oid-wan-co-get-info).
+# The simulation does not model those WAN OIDs; notebooks 7 and 8 cover the send and receive
+# paths and the general CoNDIS OIDs that every CoNDIS miniport answers, WAN or not.
 #
 # ## What you now know
 #

@@ -53,9 +53,9 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu._library.ddi.intermediate import IM_MUST_BE_NULL, IM_OPTIONAL, IM_REQUIRED
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import lane_im_with
-from condis_edu.intermediate import IM_MUST_BE_NULL, IM_OPTIONAL, IM_REQUIRED
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
 from condis_edu.samples.client.bind import ClBindAdapterEx

@@ -50,15 +50,15 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu import EventKind
 from condis_edu.charts import BarChart
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import loopback_with
-from condis_edu.nbl import iter_chain
+from condis_edu.ndis import iter_chain
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
-from condis_edu.trace import EventKind
 
 
 def stack(miniport=loopback_miniport, verifier="strict", complete="inline", batch=0, trace=True):

@@ -45,10 +45,10 @@
 
 # %%
 from condis_edu import Machine
+from condis_edu.ndis import fill_header
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import loopback_with
-from condis_edu.headers import fill_header
-from condis_edu.nbl import iter_chain
+from condis_edu.ndis import iter_chain
 from condis_edu.ndis import *  # noqa: F403
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data

@@ -10,6 +10,7 @@ Two audiences, two namespaces:
 Sample drivers live in ``condis_edu.samples``.
 """
 
+from condis_edu._library.trace import EventKind, MermaidDiagram, Trace, TraceEvent
 from condis_edu.errors import (
     BugCheck,
     CallerUnknownError,
@@ -28,9 +29,8 @@ from condis_edu.errors import (
     VerifierViolation,
     WrongHandleError,
 )
-from condis_edu.handles import NDIS_HANDLE
-from condis_edu.machine import Machine
-from condis_edu.trace import MermaidDiagram, Trace, TraceEvent
+from condis_edu.harness.machine import Machine
+from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.verifier import RULES, Finding, Rule
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "CallerUnknownError",
     "CondisError",
     "DriverCrashed",
+    "EventKind",
     "Finding",
     "ForeignHandleError",
     "HandlerReturnError",

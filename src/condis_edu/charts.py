@@ -8,7 +8,7 @@ Jupyter, at build time and live in the browser alike::
     BarChart("NBLs per second", ["1", "8", "64"], {"engine": [1e5, 4e5, 6e5], "floor": [9e5, 2e6, 3e6]})
 
 Nothing here measures anything: the numbers come from the caller (for example
-``condis_edu.bench.run``). The output depends only on them, so a chart of fixed data is
+``condis_edu.bench.measure.run``). The output depends only on them, so a chart of fixed data is
 byte-for-byte the same everywhere.
 """
 

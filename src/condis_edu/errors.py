@@ -1,6 +1,6 @@
 """Every exception condis_edu raises, in one tree.
 
-We keep three tiers apart (house style 4.4):
+We keep three tiers apart:
 
 1. NDIS outcomes are *values*: a DDI returns an NDIS_STATUS and nothing is raised.
 2. A driver that breaks a documented contract gets a verifier *violation*.
@@ -41,7 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from condis_edu.verifier.core import Finding
+    from condis_edu.verifier.finding import Finding
 
 
 class CondisError(Exception):

@@ -12,28 +12,9 @@ too, so ``from condis_edu.ndis import *`` gives a driver everything ndis.h would
 
 from __future__ import annotations
 
-from condis_edu import boundary as _boundary
-from condis_edu import constants as _constants
-from condis_edu import nbl as _nbl
-from condis_edu import oids as _oids
-from condis_edu import pools as _pools
-from condis_edu import status as _status
-from condis_edu import structures as _structures
-from condis_edu.connectionless import (
-    NdisMIndicateReceiveNetBufferLists,
-    NdisMOidRequestComplete,
-    NdisMSendNetBufferListsComplete,
-    NdisOidRequest,
-    NdisSendNetBufferLists,
-)
-from condis_edu.constants import *  # noqa: F403
-from condis_edu.datapath import (
-    NdisCoSendNetBufferLists,
-    NdisMCoIndicateReceiveNetBufferLists,
-    NdisMCoSendNetBufferListsComplete,
-    NdisReturnNetBufferLists,
-)
-from condis_edu.ddi.adapters import (
+from condis_edu._library import boundary as _boundary
+from condis_edu._library.ddi import pools as _pools
+from condis_edu._library.ddi.adapters import (
     NdisAllocateIoWorkItem,
     NdisFreeIoWorkItem,
     NdisMPauseComplete,
@@ -41,7 +22,7 @@ from condis_edu.ddi.adapters import (
     NdisMSetMiniportAttributes,
     NdisQueueIoWorkItem,
 )
-from condis_edu.ddi.afs import (
+from condis_edu._library.ddi.afs import (
     NdisClCloseAddressFamily,
     NdisClDeregisterSap,
     NdisClNotifyCloseAddressFamilyComplete,
@@ -60,14 +41,14 @@ from condis_edu.ddi.afs import (
     NdisMCmRegisterAddressFamilyEx,
     NdisMCmRegisterSapComplete,
 )
-from condis_edu.ddi.bindings import (
+from condis_edu._library.ddi.bindings import (
     NdisCloseAdapterEx,
     NdisCompleteBindAdapterEx,
     NdisCompleteNetPnPEvent,
     NdisCompleteUnbindAdapterEx,
     NdisOpenAdapterEx,
 )
-from condis_edu.ddi.calls import (
+from condis_edu._library.ddi.calls import (
     NdisClCloseCall,
     NdisClIncomingCallComplete,
     NdisClMakeCall,
@@ -82,37 +63,27 @@ from condis_edu.ddi.calls import (
     NdisMCmDispatchIncomingCloseCall,
     NdisMCmMakeCallComplete,
 )
-from condis_edu.ddi.registration import (
-    NdisDeregisterProtocolDriver,
-    NdisMDeregisterMiniportDriver,
-    NdisMRegisterMiniportDriver,
-    NdisRegisterProtocolDriver,
-    NdisSetOptionalHandlers,
+from condis_edu._library.ddi.connectionless import (
+    NdisMIndicateReceiveNetBufferLists,
+    NdisMOidRequestComplete,
+    NdisMSendNetBufferListsComplete,
+    NdisOidRequest,
+    NdisSendNetBufferLists,
 )
-from condis_edu.ddi.vcs import (
-    NdisCmActivateVc,
-    NdisCmDeactivateVc,
-    NdisCoCreateVc,
-    NdisCoDeleteVc,
-    NdisMCmActivateVc,
-    NdisMCmCreateVc,
-    NdisMCmDeactivateVc,
-    NdisMCmDeleteVc,
-    NdisMCoActivateVcComplete,
-    NdisMCoDeactivateVcComplete,
+from condis_edu._library.ddi.datapath import (
+    NdisCoSendNetBufferLists,
+    NdisMCoIndicateReceiveNetBufferLists,
+    NdisMCoSendNetBufferListsComplete,
+    NdisReturnNetBufferLists,
 )
-from condis_edu.handles import NDIS_HANDLE
-from condis_edu.intermediate import (
+from condis_edu._library.ddi.intermediate import (
     NdisIMAssociateMiniport,
     NdisIMCancelInitializeDeviceInstance,
     NdisIMDeInitializeDeviceInstance,
     NdisIMInitializeDeviceInstanceEx,
 )
-from condis_edu.nbl import *  # noqa: F403
-from condis_edu.nbl import NdisGetDataBuffer, NdisGetPoolFromNetBufferList
-from condis_edu.oids import *  # noqa: F403
-from condis_edu.pools import *  # noqa: F403
-from condis_edu.pools import (
+from condis_edu._library.ddi.pools import *  # noqa: F403
+from condis_edu._library.ddi.pools import (
     NdisAllocateMdl,
     NdisAllocateNetBuffer,
     NdisAllocateNetBufferAndNetBufferList,
@@ -126,16 +97,47 @@ from condis_edu.pools import (
     NdisFreeNetBufferListContext,
     NdisFreeNetBufferListPool,
     NdisFreeNetBufferPool,
+    NdisGetDataBuffer,
+    NdisGetPoolFromNetBufferList,
 )
-from condis_edu.requests import (
+from condis_edu._library.ddi.registration import (
+    NdisDeregisterProtocolDriver,
+    NdisMDeregisterMiniportDriver,
+    NdisMRegisterMiniportDriver,
+    NdisRegisterProtocolDriver,
+    NdisSetOptionalHandlers,
+)
+from condis_edu._library.ddi.requests import (
     NdisCoOidRequest,
     NdisCoOidRequestComplete,
     NdisMCoIndicateStatusEx,
     NdisMCoOidRequestComplete,
     NdisMResetComplete,
 )
-from condis_edu.status import *  # noqa: F403
-from condis_edu.structures import *  # noqa: F403
+from condis_edu._library.ddi.vcs import (
+    NdisCmActivateVc,
+    NdisCmDeactivateVc,
+    NdisCoCreateVc,
+    NdisCoDeleteVc,
+    NdisMCmActivateVc,
+    NdisMCmCreateVc,
+    NdisMCmDeactivateVc,
+    NdisMCmDeleteVc,
+    NdisMCoActivateVcComplete,
+    NdisMCoDeactivateVcComplete,
+)
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror import constants as _constants
+from condis_edu.mirror import nbl as _nbl
+from condis_edu.mirror import oids as _oids
+from condis_edu.mirror import status as _status
+from condis_edu.mirror import structures as _structures
+from condis_edu.mirror.constants import *  # noqa: F403
+from condis_edu.mirror.handles import NDIS_HANDLE
+from condis_edu.mirror.nbl import *  # noqa: F403
+from condis_edu.mirror.oids import *  # noqa: F403
+from condis_edu.mirror.status import *  # noqa: F403
+from condis_edu.mirror.structures import *  # noqa: F403
 
 __all__ = [
     "DDIS",
@@ -229,6 +231,7 @@ __all__ = [
     "NdisReturnNetBufferLists",
     "NdisSendNetBufferLists",
     "NdisSetOptionalHandlers",
+    "fill_header",
 ]
 DDIS: tuple[str, ...] = tuple(name for name in __all__ if name.startswith("Ndis"))
 """Names of the DDIs this module implements (checked against the module by a test)."""

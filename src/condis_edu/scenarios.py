@@ -184,7 +184,7 @@ _ETHPROTO = """\
 # Try: send three frames instead of two, and count the NBLs in each call.
 from condis_edu import Machine
 from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
-from condis_edu.status import status_name
+from condis_edu.ndis import status_name
 
 m = Machine()
 for driver in (loopback_miniport, call_manager, lane_im, ethproto):
@@ -216,7 +216,7 @@ _BREAK_RULE = """\
 # it records the broken rule and carries on. Try verifier="strict" to see the bug check instead,
 # or fix the handler: return NDIS_STATUS_SUCCESS, MyVc(NdisVcHandle).
 from condis_edu import Machine
-from condis_edu.headers import fill_header
+from condis_edu.ndis import fill_header
 from condis_edu.ndis import *  # noqa: F403 - a driver sees all of ndis.h
 from condis_edu.samples import call_manager, client
 
@@ -373,7 +373,7 @@ from condis_edu import Machine
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
-from condis_edu.status import status_name
+from condis_edu.ndis import status_name
 
 m = Machine()
 for driver in (loopback_miniport, call_manager, client):

@@ -1,7 +1,7 @@
 """Helpers for tests, notebooks and exercises: ready-made machines and broken drivers.
 
 ``loopback_machine()`` returns a machine with the loopback miniport, the call manager (or
-the MCM) and the client loaded, started and bound: the one-line fixture of the house style.
+the MCM) and the client loaded, started and bound: a test's one-line fixture.
 
 ``miniport_driver()`` and ``protocol_driver()`` build drivers from the samples with one
 thing changed, the way an exercise asks "what if your MiniportCoCreateVc pended?". Each
@@ -19,9 +19,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from condis_edu.headers import fill_header
-from condis_edu.machine import Machine
+from condis_edu._library.objects import Adapter
+from condis_edu.harness.machine import Machine
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
@@ -34,14 +35,13 @@ from condis_edu.ndis import (
     NdisMRegisterMiniportDriver,
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
-from condis_edu.objects import Adapter
 from condis_edu.samples import call_manager, client, loopback_miniport, mcm
 from condis_edu.samples.call_manager import protocol as cm_protocol
 from condis_edu.samples.client import protocol as cl_protocol
 from condis_edu.samples.loopback_miniport import miniport as mp_miniport
 from condis_edu.samples.mcm import miniport as mcm_miniport
-from condis_edu.structures import DRIVER_OBJECT
 from condis_edu.verifier.core import VerifierMode
 
 Edit = Callable[[Any], None] | None

@@ -27,7 +27,7 @@ EXERCISES_JS = """
 }
 """
 
-# Every course notebook carries at least two exercises (issue 6), so every notebook page is checked.
+# Every course notebook carries at least two exercises, so every notebook page is checked.
 PAGES = notebook_pages()
 
 

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 
 from condis_edu import Machine, UsageError, ndis
+from condis_edu._library.headers import HEADER_SPECS, fill_header
 from condis_edu.errors import BugCheck, DriverCrashed, VerifierViolation
-from condis_edu.handles import NDIS_HANDLE, HandleTable
-from condis_edu.headers import HEADER_SPECS, fill_header
-from condis_edu.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST
+from condis_edu.mirror.handles import NDIS_HANDLE, HandleTable
+from condis_edu.mirror.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST
 from condis_edu.ndis import (
     CO_ADDRESS_FAMILY,
     CO_SAP,

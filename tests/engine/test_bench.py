@@ -29,13 +29,13 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_floor_loop_sets_every_status() -> None:
-    from condis_edu.nbl import chain
-    from condis_edu.pools import (
+    from condis_edu._library.ddi.pools import (
         NET_BUFFER_LIST_POOL_PARAMETERS,
         NdisAllocateNetBufferAndNetBufferList,
         NdisAllocateNetBufferListPool,
         PoolRegistry,
     )
+    from condis_edu.mirror.nbl import chain
 
     registry = PoolRegistry.standalone()
     params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=8)

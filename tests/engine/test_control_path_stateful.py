@@ -23,8 +23,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from condis_edu.call import CallState
-from condis_edu.handles import target_of
+from condis_edu._library.objects import Vc
+from condis_edu._library.states.call import CallState
+from condis_edu._library.states.vc import VcState
+from condis_edu.mirror.handles import target_of
 from condis_edu.ndis import (
     NDIS_STATUS_SUCCESS,
     NdisClCloseAddressFamily,
@@ -32,11 +34,9 @@ from condis_edu.ndis import (
     NdisCoDeleteVc,
     NdisMCoActivateVcComplete,
 )
-from condis_edu.objects import Vc
 from condis_edu.samples import client
 from condis_edu.samples.common import call_parameters
 from condis_edu.testing import loopback_machine
-from condis_edu.vc import VcState
 
 SEQUENCES = {"count": 0, "steps": 0}
 VIOLATIONS: list[str] = []

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from condis_edu import Machine
-from condis_edu.headers import fill_header
+from condis_edu._library.ddi.requests import cancel_oid, oid_table
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.oids import MANDATORY_CO_OIDS
 from condis_edu.ndis import (
     NDIS_OID_REQUEST,
     NDIS_STATUS_BUFFER_TOO_SHORT,
@@ -27,8 +29,6 @@ from condis_edu.ndis import (
     NdisMCoIndicateStatusEx,
     NdisRequestQueryInformation,
 )
-from condis_edu.oids import MANDATORY_CO_OIDS
-from condis_edu.requests import cancel_oid
 from condis_edu.samples import client
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
@@ -93,7 +93,7 @@ def test_pended_oids_are_not_serialized_and_complete_later() -> None:
     first, second = query(OID_GEN_CO_LINK_SPEED), query(OID_GEN_CO_VENDOR_DESCRIPTION)
     assert ask(m, call, first) == NDIS_STATUS_PENDING
     assert ask(m, call, second) == NDIS_STATUS_PENDING  # a second one while the first is pending (R4.08)
-    table = m._lib.__dict__["oid_table"]
+    table = oid_table(m._lib)
     assert len(table.pending) == 2
     m.run_until_idle()
     assert table.pending == {}

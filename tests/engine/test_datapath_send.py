@@ -12,28 +12,28 @@ from typing import Any
 
 import pytest
 
-from condis_edu import datapath as dp
-from condis_edu import pools as p
-from condis_edu.adapter import AdapterState
-from condis_edu.constants import NDIS_RECEIVE_FLAGS_RESOURCES
+from condis_edu._library.core import NdisLibrary
+from condis_edu._library.ddi import datapath as dp
+from condis_edu._library.ddi import pools as p
+from condis_edu._library.objects import Adapter, Binding, Driver, MiniportDriver, ProtocolDriver, Vc
+from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.vc import VcState
 from condis_edu.errors import VerifierViolation
-from condis_edu.library import NdisLibrary
-from condis_edu.nbl import NET_BUFFER_LIST, HolderKind, chain, iter_chain
-from condis_edu.objects import Adapter, Binding, Driver, MiniportDriver, ProtocolDriver, Vc
-from condis_edu.status import (
+from condis_edu.mirror.constants import NDIS_RECEIVE_FLAGS_RESOURCES
+from condis_edu.mirror.nbl import NET_BUFFER_LIST, HolderKind, chain, iter_chain
+from condis_edu.mirror.status import (
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
     NDIS_STATUS_VC_NOT_ACTIVATED,
 )
-from condis_edu.structures import (
+from condis_edu.mirror.structures import (
     DRIVER_OBJECT,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
     NDIS_PROTOCOL_CO_CHARACTERISTICS,
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
 )
-from condis_edu.vc import VcState
 
 
 class Topo:

@@ -19,18 +19,18 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from condis_edu import Machine
-from condis_edu import datapath as dp
-from condis_edu.adapter import AdapterState
-from condis_edu.samples import call_manager, client, loopback_miniport
-from condis_edu.samples.client import data as cl_data
-from condis_edu.samples.loopback_miniport import datapath as mp_data
-from condis_edu.status import (
+from condis_edu._library.ddi import datapath as dp
+from condis_edu._library.states.adapter import AdapterState
+from condis_edu.mirror.status import (
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_REQUEST_ABORTED,
     NDIS_STATUS_RESET_IN_PROGRESS,
     NDIS_STATUS_SUCCESS,
     NDIS_STATUS_VC_NOT_ACTIVATED,
 )
+from condis_edu.samples import call_manager, client, loopback_miniport
+from condis_edu.samples.client import data as cl_data
+from condis_edu.samples.loopback_miniport import datapath as mp_data
 
 ALLOWED_STATUSES = {
     NDIS_STATUS_SUCCESS,

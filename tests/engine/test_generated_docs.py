@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
-from condis_edu.diagrams import render
 from condis_edu.verifier import RULES, anchor
-from condis_edu.verifier.pages import render_all
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from docgen.rule_pages import render_all
+from docgen.state_machines import render
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -15,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def test_rule_pages_are_up_to_date() -> None:
     for name, content in render_all().items():
         page = DOCS / "rules" / name
-        assert page.exists(), f"run python -m condis_edu.verifier.pages docs/rules ({name} missing)"
+        assert page.exists(), f"run python tools/docgen/rule_pages.py docs/rules ({name} missing)"
         assert page.read_text(encoding="utf-8") == content, f"{name} is stale: regenerate it"
 
 

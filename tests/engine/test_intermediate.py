@@ -1,4 +1,4 @@
-"""Intermediate drivers (seed 004): handler rules, device instances, stack pause, and the
+"""Intermediate drivers: handler rules, device instances, stack pause, and the
 connectionless edge, through the LAN-emulation sample and the ethproto protocol."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from condis_edu import Machine
-from condis_edu.headers import fill_header
-from condis_edu.intermediate import IM_MUST_BE_NULL, IM_REQUIRED, im_handler_problems
+from condis_edu._library.ddi.intermediate import IM_MUST_BE_NULL, IM_REQUIRED, im_handler_problems
+from condis_edu._library.headers import fill_header
+from condis_edu.mirror.structures import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
 from condis_edu.ndis import (
     NDIS_INTERMEDIATE_DRIVER,
     NDIS_OID_REQUEST,
@@ -23,7 +24,6 @@ from condis_edu.ndis import (
 )
 from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
 from condis_edu.samples.client.state import ClBinding
-from condis_edu.structures import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
 
 
 def stack(verifier: str = "strict") -> tuple[Machine, Any]:
@@ -134,8 +134,8 @@ def test_open_on_an_adapter_of_another_medium_is_refused_with_unsupported_media(
     # ethproto asks for Ethernet; the loopback NIC below is a CoNDIS (ATM) adapter. NDIS refuses the
     # open with ndis.h's NDIS_STATUS_UNSUPPORTED_MEDIA and creates no binding.
     from condis_edu import Machine
+    from condis_edu.mirror.status import NDIS_STATUS_UNSUPPORTED_MEDIA, status_name
     from condis_edu.samples import ethproto, loopback_miniport
-    from condis_edu.status import NDIS_STATUS_UNSUPPORTED_MEDIA, status_name
 
     m = Machine()
     m.load_driver(loopback_miniport)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from condis_edu import pools as p
-from condis_edu.nbl import NET_BUFFER_LIST, Holder, HolderKind, chain, iter_chain
-from condis_edu.ownership import explain, nth, refuse, transfer
+from condis_edu._library.ddi import pools as p
+from condis_edu._library.ownership import explain, nth, refuse, transfer
+from condis_edu.mirror.nbl import NET_BUFFER_LIST, Holder, HolderKind, chain, iter_chain
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import tracemalloc
 
 import pytest
 
-from condis_edu import pools as p
+from condis_edu._library.ddi import pools as p
 from condis_edu.errors import StaleHandleError, WrongHandleError
-from condis_edu.nbl import (
+from condis_edu.mirror.nbl import (
     MDL,
     NET_BUFFER,
     NET_BUFFER_LIST,
@@ -17,13 +17,11 @@ from condis_edu.nbl import (
     NET_BUFFER_LIST_STATUS,
     NET_BUFFER_NEXT_NB,
     HolderKind,
-    NdisGetDataBuffer,
-    NdisGetPoolFromNetBufferList,
     chain,
     chain_length,
     iter_chain,
 )
-from condis_edu.status import NDIS_STATUS_FAILURE, NDIS_STATUS_SUCCESS
+from condis_edu.mirror.status import NDIS_STATUS_FAILURE, NDIS_STATUS_SUCCESS
 
 
 class Recorder:
@@ -65,7 +63,7 @@ def test_new_nbl_has_microsoft_fields_and_belongs_to_the_pool_owner(rec: Recorde
     assert nbl is not None
     assert nbl.Next is None and nbl.SourceHandle is None and nbl.Status == NDIS_STATUS_SUCCESS
     assert nbl.Scratch is None and nbl.ParentNetBufferList is None and nbl.ChildRefCount == 0
-    assert NdisGetPoolFromNetBufferList(nbl) is pool
+    assert p.NdisGetPoolFromNetBufferList(nbl) is pool
     nb = NET_BUFFER_LIST_FIRST_NB(nbl)
     assert nb is not None and NET_BUFFER_NEXT_NB(nb) is None
     assert (nb.DataOffset, nb.DataLength, nb.MdlChain.ByteCount) == (4, 60, 128)  # type: ignore[union-attr]
@@ -92,10 +90,10 @@ def test_data_from_the_caller_mdl_chain(rec: Recorder) -> None:
     nbl = p.NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, first, 3, 7)
     assert nbl is not None and nbl.FirstNetBuffer is not None
     assert nbl.FirstNetBuffer.data() == b"lo worl"
-    assert NdisGetDataBuffer(nbl.FirstNetBuffer, 4) == b"lo w"
-    assert NdisGetDataBuffer(nbl.FirstNetBuffer, 8) is None
+    assert p.NdisGetDataBuffer(nbl.FirstNetBuffer, 4) == b"lo w"
+    assert p.NdisGetDataBuffer(nbl.FirstNetBuffer, 8) is None
     storage = bytearray(4)
-    NdisGetDataBuffer(nbl.FirstNetBuffer, 4, storage)
+    p.NdisGetDataBuffer(nbl.FirstNetBuffer, 4, storage)
     assert storage == b"lo w"
 
 

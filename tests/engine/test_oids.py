@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from condis_edu import oids as o
+from condis_edu.mirror import oids as o
 
 # A few codes checked against ntddndis.h by hand (the aliases resolve to OID_GEN_* values).
 KNOWN = {

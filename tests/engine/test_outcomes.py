@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from condis_edu import HarnessError, Machine, UsageError
+from condis_edu._library.headers import fill_header
+from condis_edu._library.trace import EventKind
 from condis_edu.errors import RuleBugCheck
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_OID_REQUEST,
     NDIS_STATUS_INVALID_PARAMETER,
@@ -38,7 +39,6 @@ from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.client.state import ClVc
 from condis_edu.samples.common import call_parameters
 from condis_edu.testing import loopback_machine, miniport_driver
-from condis_edu.trace import EventKind
 from condis_edu.verifier.core import VerifierMode
 
 MODES: tuple[VerifierMode, ...] = ("strict", "collect")

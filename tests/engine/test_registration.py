@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from condis_edu import Machine
-from condis_edu.headers import HEADER_SPECS, fill_header, header_problem
+from condis_edu._library.headers import HEADER_SPECS, fill_header, header_problem
 from condis_edu.ndis import (
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,

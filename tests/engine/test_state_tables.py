@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from condis_edu.adapter import ADAPTER_TABLE, AdapterInput, AdapterState
-from condis_edu.diagrams import TABLES
-from condis_edu.statemachine import Move, Refuse, StateTable
-from condis_edu.status import (
+from condis_edu._library.statemachine import Move, Refuse, StateTable
+from condis_edu._library.states import TABLES
+from condis_edu._library.states.adapter import ADAPTER_TABLE, AdapterInput, AdapterState
+from condis_edu._library.states.vc import VC_TABLE, VcInput, VcState
+from condis_edu.mirror.status import (
     NDIS_STATUS_CLOSING,
     NDIS_STATUS_NOT_ACCEPTED,
     status_name,
 )
-from condis_edu.vc import VC_TABLE, VcInput, VcState
 
 A, AI = AdapterState, AdapterInput
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 
 from condis_edu import Machine
+from condis_edu._library.trace import EventKind
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.testing import loopback_machine
-from condis_edu.trace import EventKind
 
 
 def notebook_cell() -> Machine:
-    """The dozen-line notebook cell of the issue."""
+    """A dozen-line notebook cell: load, start, bind, make a call, draw the trace."""
     m = Machine()
     m.load_driver(loopback_miniport)
     m.load_driver(call_manager)

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from condis_edu import BugCheck, Machine, VerifierViolation
+from condis_edu._library.headers import fill_header
+from condis_edu._library.objects import Vc
 from condis_edu.errors import RuleBugCheck
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_INTERMEDIATE_DRIVER,
     NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES,
@@ -49,7 +50,6 @@ from condis_edu.ndis import (
     NdisQueueIoWorkItem,
     NdisSetOptionalHandlers,
 )
-from condis_edu.objects import Vc
 from condis_edu.samples import client
 from condis_edu.samples.common import call_parameters, loopback_af
 from condis_edu.samples.loopback_miniport import adapter as mp_adapter
@@ -57,7 +57,8 @@ from condis_edu.samples.loopback_miniport import miniport as mp_miniport
 from condis_edu.samples.mcm import miniport as mcm_miniport
 from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
 from condis_edu.verifier import RULES
-from condis_edu.verifier.rules import CATALOGUE_MUST_RULES, RuleKind
+from condis_edu.verifier.rule import RuleKind
+from condis_edu.verifier.rules import CATALOGUE_MUST_RULES
 
 Scenario = Callable[[str], Machine]
 SCENARIOS: dict[str, Scenario] = {}
@@ -696,7 +697,7 @@ def x1_06(mode: str) -> Machine:
     return m
 
 
-# ------------------------------------------------------------------------------- data path (issue 4)
+# ------------------------------------------------------------------------------------- data path
 # Each scenario below breaks one data-path rule; the NBLs come from the samples' own pools.
 def dp_machine(mode: str, complete: str = "inline") -> tuple[Machine, Any, Any]:
     from condis_edu.samples.loopback_miniport import datapath as mp_data
@@ -874,7 +875,7 @@ def r3_24(mode: str) -> Machine:
         NdisReturnNetBufferLists(bctx.NdisBindingHandle, nbls, 0)  # as if it owned them
 
     binding.protocol.co.CoReceiveNetBufferListsHandler = keeps_lent
-    from condis_edu.datapath import forget_path
+    from condis_edu._library.ddi.datapath import forget_path
 
     forget_path(vc_of(m, call))  # the handlers changed after the data path cached them
     indicate(m, call.NdisVcHandle, miniport_chain(m, nic, call, 1), 1, NDIS_RECEIVE_FLAGS_RESOURCES)

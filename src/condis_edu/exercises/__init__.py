@@ -9,6 +9,8 @@ shows which public checks pass, and a hint when one does not. Each exercise live
 ``condis_edu.exercises.catalogue``, grouped by notebook; ids are ``nbNN-topic``.
 """
 
+# Importing the catalogue registers its exercises (the framework in _core does not import it).
+from condis_edu.exercises import catalogue  # noqa: F401
 from condis_edu.exercises._core import (
     Check,
     CheckFailed,

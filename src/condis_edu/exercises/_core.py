@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from condis_edu.errors import BugCheck, DriverCrashed, VerifierViolation
+
 __all__ = [
     "Check",
     "CheckFailed",
@@ -158,24 +160,16 @@ def register(exercise: Exercise) -> Exercise:
 
 def exercises() -> dict[str, Exercise]:
     """Every registered exercise, by id (a copy)."""
-    _load_catalogue()
     return dict(_REGISTRY)
 
 
 def get(exercise_id: str) -> Exercise:
     """The exercise with this id; ``KeyError`` lists the known ids."""
-    _load_catalogue()
     try:
         return _REGISTRY[exercise_id]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise KeyError(f"no exercise {exercise_id!r}; known exercises: {known}") from None
-
-
-def _load_catalogue() -> None:
-    # Importing the catalogue registers its exercises; done lazily so that importing
-    # condis_edu.exercises stays cheap and the framework has no import cycle with it.
-    from condis_edu.exercises import catalogue  # noqa: F401
 
 
 def check(exercise_id: str, submission: object) -> CheckResult:
@@ -208,7 +202,6 @@ def _run_one(c: Check, submission: object) -> CheckOutcome:
 def describe_exception(exc: BaseException) -> str:
     """A one-line, deterministic account of an exception for the reader."""
     # Imported here: the error module belongs to the engine and we only need it on this path.
-    from condis_edu.errors import BugCheck, DriverCrashed, VerifierViolation
 
     if isinstance(exc, VerifierViolation):
         return f"the verifier stopped the simulation: {exc}"

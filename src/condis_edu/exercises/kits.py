@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu.exercises.catalogue._im import lane_driver_entry
 from condis_edu.exercises.catalogue._reference import call_manager_tables, loopback_driver_entry, mcm_tables
 
 __all__ = ["call_manager_handlers", "lane_im_with", "loopback_with", "mcm_handlers"]
@@ -76,6 +77,5 @@ def lane_im_with(
     Returns:
         The DriverEntry; load it with ``Machine.load_driver(entry, name="lane_im")``.
     """
-    from condis_edu.exercises.catalogue._im import lane_driver_entry
 
     return lane_driver_entry(fill_miniport_chars, **protocol_handlers)

@@ -15,52 +15,36 @@ learn.microsoft.com page and our own rule page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sized
+from typing import Literal, Protocol
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
-from condis_edu.verifier.rules import RULES, Rule, RuleKind
-
-if TYPE_CHECKING:
-    from condis_edu.trace import Trace
+from condis_edu.verifier.finding import Finding
+from condis_edu.verifier.rule import RuleKind
+from condis_edu.verifier.rules import RULES
 
 VerifierMode = Literal["strict", "collect"]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One rule violation."""
+class FindingRecorder(Protocol):
+    """Where the verifier notes a finding in the call record (the library's ``Trace``)."""
 
-    rule: Rule
-    driver: str
-    call: str
-    detail: str
-    seq: int = 0
+    @property
+    def enabled(self) -> bool:
+        """Whether calls are being recorded at all."""
 
-    def message(self) -> str:
-        """Multi-line message: what, who, where, and where to read more."""
-        kind = "bug check" if self.rule.kind is RuleKind.BUGCHECK else "finding"
-        return (
-            f"{self.rule.id} ({kind}) {self.rule.summary}\n"
-            f"  driver: {self.driver}\n"
-            f"  call:   {self.call}\n"
-            f"  detail: {self.detail}\n"
-            f"  docs:   {self.rule.url}\n"
-            f"  rule:   {self.rule.page}"
-        )
+    @property
+    def events(self) -> Sized:
+        """What has been recorded so far (the verifier only counts it)."""
 
-    def short(self) -> str:
-        """One line, for traces."""
-        return f"{self.rule.id} {self.call}: {self.detail}"
-
-    def __str__(self) -> str:
-        return self.message()
+    def finding(self, driver: str, text: str) -> None:
+        """Record *text* as a finding about *driver*."""
 
 
 class Verifier:
     """Checks reported by the engine end up here."""
 
-    def __init__(self, mode: VerifierMode = "strict", trace: Trace | None = None) -> None:
+    def __init__(self, mode: VerifierMode = "strict", trace: FindingRecorder | None = None) -> None:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode

@@ -1,8 +1,8 @@
-"""Verifier rules of the data path (catalogue sections 3 to 5), merged into ``RULES``.
+"""Verifier rules of the data path (families R3 to R5: sends, receives, OIDs, status, reset), merged into ``RULES``.
 
 Kept apart from ``rules.py`` so the control-path and data-path catalogues can grow
-independently; ``rules.py`` imports ``DATAPATH_RULES`` at its end. Every driver-side MUST of
-sections 3, 4 and 5 is listed; the ones the engine cannot observe carry ``not_checked`` with
+independently; ``rules.py`` imports ``DATAPATH_RULES`` and merges them. Every driver-side MUST of
+the R3, R4 and R5 families is listed; the ones the engine cannot observe carry ``not_checked`` with
 the reason, as in the control-path catalogue.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from condis_edu.verifier.rules import Rule, RuleKind, _r
+from condis_edu.verifier.rule import Rule, RuleKind, _r
 
 B = RuleKind.BUGCHECK
 

@@ -1,13 +1,16 @@
 """The verifier's rule catalogue, as data.
 
-Ids are the R-ids of the project's rule catalogue (``/spec/condis-rules.md``): ``R1.xx``
-registration, ``R2.xx`` virtual connections and calls, plus the few section 5/6 rules the
-control path needs. Rules we had to add because the catalogue has no id for them start
-with ``X`` (they still cite the Microsoft page they come from).
+Rule ids are grouped by family: ``R1.xx`` registration, ``R2.xx`` virtual connections and
+calls, ``R3.xx`` to ``R5.xx`` the data path, OIDs and adapter states (``datapath_rules``),
+plus the few ``R5``/``R6`` rules the control path needs. Rules that do not fit a family start
+with ``X``. Every rule cites the learn.microsoft.com page its requirement comes from; our own
+pages list them all (docs/rules/).
 
-Every driver-side MUST of catalogue sections 1 and 2 is listed, including the ones the
-engine cannot check yet; those carry ``checked=False`` and the reason in ``not_checked``.
+Every driver-side requirement of the registration, VC and call families is listed, including
+the ones the engine cannot check yet; those carry ``checked=False`` and the reason in
+``not_checked``.
 
+>>> from condis_edu.verifier.rule import RuleKind, anchor
 >>> RULES["R2.09"].kind is RuleKind.BUGCHECK
 True
 >>> anchor("R2.09"), rule_page("R2.09")
@@ -16,123 +19,11 @@ True
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Final
 
-from condis_edu.handlers import DDI_BASE, NET_BASE
-
-
-class RuleKind(enum.Enum):
-    """What the real system does when the rule is broken."""
-
-    BUGCHECK = "bug check"
-    """A documented system-wide failure (or a published bug check): the machine halts."""
-    FINDING = "finding"
-    """A documented requirement NDIS itself may not catch; the verifier reports it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One verifier rule."""
-
-    id: str
-    family: str
-    summary: str
-    kind: RuleKind
-    applies_to: tuple[str, ...]
-    url: str
-    source: str
-    checked: bool = True
-    not_checked: str = ""
-    bugcheck_code: int = 0xC4
-    bugcheck_parameter1: int = 0
-    """Parameter 1 of the bug check (for 0x7C, the NDIS_BUGCHECK_* subcode); 0 when not modelled."""
-    answered_with: str = ""
-    """The status NDIS documents for this misuse. The driver gets it in every verifier mode and
-    the finding never halts the machine, so the driver's failure path runs (outcome (a) of
-    docs/reference/harness.md)."""
-
-    @property
-    def anchor(self) -> str:
-        """Anchor of the rule on its family page, e.g. ``r2-09``."""
-        return anchor(self.id)
-
-    @property
-    def page(self) -> str:
-        """Our own rule page, relative to the docs root: ``rules/<family>.md#<anchor>``."""
-        return f"rules/{self.family}.md#{self.anchor}"
-
-
-FAMILIES: Final = {
-    "registration": "Registration",
-    "virtual-connections": "Virtual connections and calls",
-    "data-path": "Data path: sends, receives and NBL ownership",
-    "oids-status-reset": "OID requests, status indications and reset",
-    "adapter-states": "Adapter states, pause and restart",
-    "completions": "Completions and obligations",
-}
-"""Family slug -> page title (one generated page per family)."""
-
-
-def anchor(rule_id: str) -> str:
-    """The Markdown anchor of *rule_id*: ``R2.09`` -> ``r2-09``."""
-    return rule_id.lower().replace(".", "-")
-
-
-def _family(rule_id: str) -> str:
-    if rule_id.startswith("R1."):
-        return "registration"
-    if rule_id.startswith("R2."):
-        return "virtual-connections"
-    if rule_id.startswith("R3."):
-        return "data-path"
-    if rule_id.startswith("R4."):
-        return "oids-status-reset"
-    if rule_id.startswith(("R5.", "R6.")):
-        return "adapter-states"
-    return "completions"
-
-
-_BASES: Final = {
-    "net": NET_BASE,
-    "nbl": "https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/",
-    "dev": "https://learn.microsoft.com/windows-hardware/drivers/devtest/",
-    "dbg": "https://learn.microsoft.com/windows-hardware/drivers/debugger/",
-}
-
-
-def _url(key: str) -> str:
-    kind, _, name = key.partition(":")
-    name = name.removesuffix(".md")
-    return _BASES.get(kind, DDI_BASE) + name
-
-
-def _r(
-    rule_id: str,
-    summary: str,
-    applies: str,
-    source: str,
-    kind: RuleKind = RuleKind.FINDING,
-    not_checked: str = "",
-    code: int = 0xC4,
-    parameter1: int = 0,
-) -> Rule:
-    first = source.split(";")[0].strip()
-    return Rule(
-        rule_id,
-        _family(rule_id),
-        summary,
-        kind,
-        tuple(applies.split()),
-        _url(first),
-        source,
-        not not_checked,
-        not_checked,
-        code,
-        parameter1,
-    )
-
+from condis_edu.verifier.datapath_rules import DATAPATH_RULES
+from condis_edu.verifier.rule import Rule, RuleKind, _r
 
 B = RuleKind.BUGCHECK
 
@@ -604,8 +495,6 @@ _RULES: Final = (
 RULES: Final[dict[str, Rule]] = {rule.id: rule for rule in _RULES}
 """Rule id -> rule, in catalogue order (the data-path rules follow, see ``datapath_rules``)."""
 
-from condis_edu.verifier.datapath_rules import DATAPATH_RULES  # noqa: E402  (needs Rule and _r above)
-
 RULES.update((rule.id, rule) for rule in DATAPATH_RULES)
 
 ANSWERED_WITH: Final = {
@@ -692,7 +581,7 @@ CATALOGUE_MUST_RULES: Final = tuple(
         "R2.47",
     ]
 )
-"""The driver-side MUST rules of catalogue sections 1 and 2 (the coverage denominator)."""
+"""The driver-side MUST rules of the registration (R1) and VC and call (R2) families (the coverage denominator)."""
 
 
 def rule_page(rule_id: str) -> str:

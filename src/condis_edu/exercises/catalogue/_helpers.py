@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind, TraceEvent
+from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import CheckFailed
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind, TraceEvent
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NdisCoCreateVc, NdisCoDeleteVc
+from condis_edu.samples import call_manager, client
 
 
 def fresh(**kwargs: Any) -> Machine:
@@ -63,7 +65,6 @@ def require_no_findings(m: Machine) -> None:
 
 def co_topology(miniport_entry: Callable[..., Any], name: str = "miniport") -> Machine:
     """A miniport (from ``miniport_entry``), the sample call manager and client, started and bound."""
-    from condis_edu.samples import call_manager, client
 
     m = fresh()
     m.load_driver(miniport_entry, name=name)
@@ -82,7 +83,6 @@ class ClientVc:
 
 def client_create_vc(m: Machine) -> tuple[int, Any]:
     """``NdisCoCreateVc`` as the sample client, on its first open address family."""
-    from condis_edu.ndis import NdisCoCreateVc
 
     binding = m.driver("client").context.bindings[0]  # type: ignore[attr-defined]
     with m.running_as("client"):
@@ -91,7 +91,6 @@ def client_create_vc(m: Machine) -> tuple[int, Any]:
 
 def client_delete_vc(m: Machine, handle: Any) -> int:
     """``NdisCoDeleteVc`` as the sample client."""
-    from condis_edu.ndis import NdisCoDeleteVc
 
     with m.running_as("client"):
         return NdisCoDeleteVc(handle)

@@ -6,14 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu import ndis as n
-from condis_edu.structures import DRIVER_OBJECT
+from condis_edu.ndis import DRIVER_OBJECT
+from condis_edu.samples.client import bind as cl_bind
+from condis_edu.samples.lane_im import driver, lower, miniport
+from condis_edu.samples.lane_im.state import LaneGlobals
 
 Handler = Callable[..., Any]
 
 
 def fill_reference(mchars: Any) -> None:
     """What the sample's DriverEntry puts in its miniport characteristics after header and version."""
-    from condis_edu.samples.lane_im import driver, miniport
 
     mchars.Flags = n.NDIS_INTERMEDIATE_DRIVER
     mchars.InitializeHandlerEx = miniport.LaneInitializeEx
@@ -35,9 +37,6 @@ def lane_driver_entry(
 ) -> Callable[[DRIVER_OBJECT, str], int]:
     """The sample IM's DriverEntry (samples/lane_im/driver.py), with its miniport table filled by
     ``fill_miniport_chars`` and some lower-edge protocol handlers replaced."""
-    from condis_edu.samples.client import bind as cl_bind
-    from condis_edu.samples.lane_im import lower
-    from condis_edu.samples.lane_im.state import LaneGlobals
 
     fill = fill_reference if fill_miniport_chars is None else fill_miniport_chars
     pfields: dict[str, Handler] = {

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu import ndis as n
-from condis_edu.structures import DRIVER_OBJECT
+from condis_edu import testing
+from condis_edu.ndis import DRIVER_OBJECT
+from condis_edu.samples.call_manager import af, bind, calls
+from condis_edu.samples.mcm import cm, miniport
 
 Handler = Callable[..., Any]
 
@@ -126,7 +129,6 @@ def driver_entry(set_options_handler: Handler | None = None) -> Callable[[DRIVER
 def _testing() -> Any:
     # Imported on first use: the samples it loads would otherwise be paid for by every notebook's
     # first cell (``from condis_edu.exercises import check``).
-    from condis_edu import testing
 
     return testing
 
@@ -181,7 +183,6 @@ def client_driver_entry(**cl_handlers: Handler) -> Callable[[DRIVER_OBJECT, str]
 
 def call_manager_tables() -> tuple[dict[str, Handler], dict[str, Handler]]:
     """The sample call manager's (NDIS_PROTOCOL_CO_CHARACTERISTICS, NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS) handlers."""
-    from condis_edu.samples.call_manager import af, bind, calls
 
     co: dict[str, Handler] = {
         "CoStatusHandlerEx": bind.CmCoStatusEx,
@@ -213,7 +214,6 @@ def call_manager_tables() -> tuple[dict[str, Handler], dict[str, Handler]]:
 
 def mcm_tables() -> tuple[dict[str, Handler], dict[str, Handler]]:
     """The sample MCM's (NDIS_MINIPORT_CO_CHARACTERISTICS, NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS) handlers."""
-    from condis_edu.samples.mcm import cm, miniport
 
     co: dict[str, Handler] = {
         "CoActivateVcHandler": miniport.McmCoActivateVc,

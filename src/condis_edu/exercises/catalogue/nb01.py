@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
+from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue import _reference as ref
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, first_result, fresh, load
-from condis_edu.handles import NDIS_HANDLE
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_HANDLE
 
 NAME = "exercise_miniport"
 

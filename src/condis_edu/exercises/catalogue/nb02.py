@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import (
     calls,
@@ -14,15 +15,15 @@ from condis_edu.exercises.catalogue._helpers import (
     findings_text,
 )
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.status import NDIS_STATUS_SUCCESS, status_name
-from condis_edu.structures import CO_CALL_PARAMETERS
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import CO_CALL_PARAMETERS, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.samples import client
+from condis_edu.samples.client import data as cl_data
 
 Handler = Callable[..., Any]
 
 
 def _connected(m: Machine) -> Any:
-    from condis_edu.samples import client
 
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -66,7 +67,6 @@ def _context_active(activate: Handler) -> None:
 
 
 def _data_flows(activate: Handler) -> None:
-    from condis_edu.samples.client import data as cl_data
 
     m = _activate_machine(activate)
     call = _connected(m)
@@ -85,7 +85,6 @@ def _data_flows(activate: Handler) -> None:
 
 def _answered_once(activate: Handler) -> None:
     m = _activate_machine(activate)
-    from condis_edu.samples import client
 
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -150,7 +149,6 @@ def _context_freed(delete: Handler) -> None:
 
 
 def _whole_call(delete: Handler) -> None:
-    from condis_edu.samples import client
 
     m = _delete_machine(delete)
     call = _connected(m)
@@ -165,7 +163,6 @@ def _whole_call(delete: Handler) -> None:
 
 
 def _never_pends(delete: Handler) -> None:
-    from condis_edu.trace import EventKind
 
     m = _delete_machine(delete)
     status, handle = client_create_vc(m)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import (
     client_create_vc,
@@ -13,10 +14,9 @@ from condis_edu.exercises.catalogue._helpers import (
     findings_text,
 )
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.handles import NDIS_HANDLE
-from condis_edu.machine import Machine
-from condis_edu.objects import Vc
-from condis_edu.status import NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_HANDLE, NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.samples import client
 
 Handler = Callable[..., Any]
 
@@ -67,7 +67,6 @@ def _own_context(create_vc: Handler) -> None:
 
 
 def _call_connects(create_vc: Handler) -> None:
-    from condis_edu.samples import client
 
     m = _machine(create_vc)
     call = client.make_call(m, b"echo")

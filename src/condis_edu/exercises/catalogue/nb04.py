@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import findings_text, fresh
 from condis_edu.exercises.catalogue._reference import client_driver_entry, loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.objects import Vc
+from condis_edu.harness.machine import Machine
+from condis_edu.samples import call_manager, client
 
 Handler = Callable[..., Any]
 
 
 def _stack(miniport: Callable[..., Any], client_entry: Callable[..., Any] | None = None) -> Machine:
-    from condis_edu.samples import call_manager, client
 
     m = fresh()
     m.load_driver(miniport, name="miniport")
@@ -30,7 +30,6 @@ def _stack(miniport: Callable[..., Any], client_entry: Callable[..., Any] | None
 
 def _call_and_hang_up(m: Machine) -> tuple[Any, list[Vc]]:
     """Make a call (which the loopback network answers on a second VC), then hang it up."""
-    from condis_edu.samples import client
 
     call = client.make_call(m, b"echo")
     m.run_until_idle()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
+from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh
 from condis_edu.exercises.catalogue._reference import (
@@ -14,9 +16,8 @@ from condis_edu.exercises.catalogue._reference import (
     mcm_driver_entry,
     mcm_tables,
 )
-from condis_edu.machine import Machine
-from condis_edu.objects import Driver
-from condis_edu.trace import EventKind
+from condis_edu.harness.machine import Machine
+from condis_edu.samples import client
 
 Handler = Callable[..., Any]
 
@@ -29,7 +30,6 @@ def _loaded(m: Machine, name: str) -> Driver:
 
 
 def _call_connects(m: Machine) -> None:
-    from condis_edu.samples import client
 
     m.bind_all()
     call = client.make_call(m, b"echo")
@@ -44,7 +44,6 @@ def _call_connects(m: Machine) -> None:
 
 
 def _cm_machine(set_options: Handler) -> Machine:
-    from condis_edu.samples import client
 
     m = fresh()
     m.load_driver(loopback_driver_entry(), name="loopback_miniport")
@@ -124,7 +123,6 @@ register(
 
 
 def _mcm_machine(set_options: Handler) -> Machine:
-    from condis_edu.samples import client
 
     m = fresh()
     m.load_driver(mcm_driver_entry(set_options), name="mcm")

@@ -8,14 +8,15 @@ from typing import Any
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh, result_of
 from condis_edu.exercises.catalogue._im import lane_driver_entry
-from condis_edu.machine import Machine
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_INTERMEDIATE_DRIVER, NDIS_MINIPORT_DRIVER_CHARACTERISTICS
+from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
 
 Handler = Callable[..., Any]
 
 
 def _im_stack(entry: Callable[..., Any], adapters: int = 1) -> Machine:
     """Loopback NIC(s), the sample call manager, the IM built from ``entry``, and ethproto; all bound."""
-    from condis_edu.samples import call_manager, ethproto, loopback_miniport
 
     m = fresh()
     m.load_driver(loopback_miniport)
@@ -35,7 +36,6 @@ def _virtual(m: Machine) -> list[Any]:
 
 
 def _frames_flow(m: Machine, lower: str = "loopback0") -> None:
-    from condis_edu.samples import ethproto, lane_im
 
     call = lane_im.connect(m, lower)
     m.run_until_idle()
@@ -60,7 +60,6 @@ def _loads(fill: Handler) -> None:
 
 
 def _flag(fill: Handler) -> None:
-    from condis_edu.ndis import NDIS_INTERMEDIATE_DRIVER
 
     m = fresh()
     record = m.load_driver(lane_driver_entry(fill), name="lane_im")
@@ -72,7 +71,6 @@ def _flag(fill: Handler) -> None:
 
 
 def _null_slots(fill: Handler) -> None:
-    from condis_edu.ndis import NDIS_MINIPORT_DRIVER_CHARACTERISTICS
 
     chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
     fill(chars)

@@ -9,9 +9,10 @@ from typing import Any
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import co_topology, findings_text
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.machine import Machine
-from condis_edu.nbl import NET_BUFFER_LIST
-from condis_edu.status import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, status_name
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, NET_BUFFER_LIST, status_name
+from condis_edu.samples import client
+from condis_edu.samples.client import data as cl_data
 
 Handler = Callable[..., Any]
 
@@ -21,7 +22,6 @@ MAX_FRAME = 64
 
 def _call(send: Handler) -> tuple[Machine, Any]:
     """The loopback stack with ``send`` as MiniportCoSendNetBufferLists, and a connected call."""
-    from condis_edu.samples import client
 
     m = co_topology(loopback_driver_entry(CoSendNetBufferListsHandler=send))
     call = client.make_call(m, b"echo")
@@ -33,7 +33,6 @@ def _call(send: Handler) -> tuple[Machine, Any]:
 
 def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]:
     """Send one chain, one NBL per payload, as the sample client; returns the NBLs, in order."""
-    from condis_edu.samples.client import data as cl_data
 
     nbls: list[NET_BUFFER_LIST] = []
     with m.running_as("client"):
@@ -49,7 +48,6 @@ def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]
 
 
 def _stats(call: Any) -> dict[str, Any]:
-    from condis_edu.samples.client import data as cl_data
 
     return cl_data.data_of(call).statistics()
 

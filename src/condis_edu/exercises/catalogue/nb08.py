@@ -8,15 +8,33 @@ from typing import Any
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
 from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
-from condis_edu.headers import fill_header
-from condis_edu.machine import Machine
-from condis_edu.status import (
+from condis_edu.harness.machine import Machine
+from condis_edu.ndis import (
+    NDIS_OBJECT_TYPE_DEFAULT,
+    NDIS_OID_REQUEST,
+    NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
+    NDIS_RECEIVE_FLAGS_RESOURCES,
+    NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
     NDIS_STATUS_BUFFER_TOO_SHORT,
     NDIS_STATUS_INVALID_OID,
+    NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
+    NET_BUFFER_LIST_POOL_PARAMETERS,
+    NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+    OID_GEN_CO_LINK_SPEED,
+    OID_GEN_CO_VENDOR_DESCRIPTION,
+    OID_GEN_CO_VENDOR_ID,
+    NdisAllocateNetBufferAndNetBufferList,
+    NdisAllocateNetBufferListPool,
+    NdisCoOidRequest,
+    NdisMCoIndicateReceiveNetBufferLists,
+    NdisRequestQueryInformation,
+    fill_header,
     status_name,
 )
-from condis_edu.structures import NDIS_OID_REQUEST
+from condis_edu.samples import call_manager, client, loopback_miniport
+from condis_edu.samples.client import data as cl_data
+from condis_edu.testing import protocol_driver
 
 Handler = Callable[..., Any]
 
@@ -29,8 +47,6 @@ VENDOR_DESCRIPTION = b"my CoNDIS NIC\x00"
 
 
 def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
-    from condis_edu.samples import call_manager, client, loopback_miniport
-    from condis_edu.testing import protocol_driver
 
     edited = protocol_driver(edit_co=lambda co: setattr(co, "CoReceiveNetBufferListsHandler", receive))
     m = fresh()
@@ -47,7 +63,6 @@ def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
 
 
 def _echo(m: Machine, call: Any, count: int) -> None:
-    from condis_edu.samples.client import data as cl_data
 
     with m.running_as("client"):
         head = cl_data.build_chain(call, count, b"echo me")
@@ -67,17 +82,6 @@ def _returned(receive: Handler) -> None:
 
 
 def _lent(receive: Handler) -> None:
-    from condis_edu.ndis import (
-        NDIS_OBJECT_TYPE_DEFAULT,
-        NDIS_RECEIVE_FLAGS_DISPATCH_LEVEL,
-        NDIS_RECEIVE_FLAGS_RESOURCES,
-        NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-        NET_BUFFER_LIST_POOL_PARAMETERS,
-        NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
-        NdisAllocateNetBufferAndNetBufferList,
-        NdisAllocateNetBufferListPool,
-        NdisMCoIndicateReceiveNetBufferLists,
-    )
 
     m, call = _receive_machine(receive)
     nic = m.adapters[0]
@@ -146,7 +150,6 @@ register(
 
 
 def _query(m: Machine, oid: int, length: int = 64) -> tuple[int, NDIS_OID_REQUEST]:
-    from condis_edu.ndis import NdisCoOidRequest, NdisRequestQueryInformation
 
     request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
     fill_header(request)
@@ -169,7 +172,6 @@ def _oid_machine(handler: Handler) -> Machine:
 
 def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
     """The request's status; this exercise's NIC has every answer at hand, so it must not pend."""
-    from condis_edu.status import NDIS_STATUS_PENDING
 
     if status == NDIS_STATUS_PENDING:
         raise CheckFailed("MiniportCoOidRequest returned NDIS_STATUS_PENDING: this NIC can answer at once")
@@ -177,7 +179,6 @@ def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
 
 
 def _link_speed(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_LINK_SPEED
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_LINK_SPEED)
@@ -190,7 +191,6 @@ def _link_speed(handler: Handler) -> None:
 
 
 def _description(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION)
@@ -203,7 +203,6 @@ def _description(handler: Handler) -> None:
 
 
 def _too_short(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_DESCRIPTION
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION, length=4)
@@ -218,7 +217,6 @@ def _too_short(handler: Handler) -> None:
 
 
 def _unknown(handler: Handler) -> None:
-    from condis_edu.oids import OID_GEN_CO_VENDOR_ID
 
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_ID)

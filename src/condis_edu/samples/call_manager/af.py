@@ -16,6 +16,7 @@ from condis_edu.ndis import (
     NdisFreeIoWorkItem,
     NdisQueueIoWorkItem,
 )
+from condis_edu.samples.call_manager.bind import finish_unbind
 from condis_edu.samples.call_manager.state import CmAf, CmBinding, CmSap
 from condis_edu.samples.common import SAP_TYPE_NAME, is_loopback_af
 
@@ -75,7 +76,6 @@ def CmDeregisterSap(CallMgrSapContext: CmSap) -> int:
 
 def CmNotifyCloseAfComplete(Status: int, CallMgrAfContext: CmAf) -> None:
     """The client finished closing the AF after our notification: maybe finish the unbind."""
-    from condis_edu.samples.call_manager.bind import finish_unbind
 
     binding = CallMgrAfContext.binding
     binding.notify_pending -= 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_PROTOCOL_CO_CHARACTERISTICS,
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
@@ -13,10 +13,10 @@ from condis_edu.ndis import (
     NdisDeregisterProtocolDriver,
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
 from condis_edu.samples.call_manager import af, bind, calls
 from condis_edu.samples.call_manager.state import CmGlobals
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:

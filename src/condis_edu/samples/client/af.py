@@ -1,4 +1,4 @@
-"""Address family and SAP handling of the client, and its teardown sequence."""
+"""Address family and SAP handling of the client (its teardown is in ``calls`` and ``teardown``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
-    NdisClCloseAddressFamily,
-    NdisClDeregisterSap,
-    NdisClNotifyCloseAddressFamilyComplete,
     NdisClOpenAddressFamilyEx,
     NdisClRegisterSap,
 )
+from condis_edu.samples.client.calls import start_teardown
 from condis_edu.samples.client.state import ClAf, ClBinding, ClSap
+from condis_edu.samples.client.teardown import finish_af_close
 from condis_edu.samples.common import is_loopback_af, name_sap
 
 
@@ -62,15 +61,6 @@ def ClRegisterSapComplete(
         sap.af.saps.remove(sap)
 
 
-def ClDeregisterSapComplete(Status: int, ProtocolSapContext: ClSap) -> None:
-    """One SAP less; carry on with the teardown."""
-    sap = ProtocolSapContext
-    sap.state = "gone"
-    if sap in sap.af.saps:
-        sap.af.saps.remove(sap)
-    continue_teardown(sap.af)
-
-
 def ClNotifyCloseAf(ClientAfContext: ClAf) -> int:
     """The call manager is going away: tear everything down and close the AF (R2.47)."""
     af = ClientAfContext
@@ -87,52 +77,6 @@ def ClNotifyCloseAf(ClientAfContext: ClAf) -> int:
 
 def ClCloseAfComplete(Status: int, ProtocolAfContext: ClAf) -> None:
     """The AF is closed; answer a pending notification and finish a pending unbind."""
-    _af_closed(ProtocolAfContext)
+    finish_af_close(ProtocolAfContext)
 
 
-def start_teardown(af: ClAf) -> None:
-    """Close every call; the rest of the teardown follows as the closes complete (R2.46)."""
-    from condis_edu.samples.client.calls import drop_call
-
-    if af.tearing_down:
-        return
-    af.tearing_down = True
-    for vc in list(af.vcs):
-        if vc.state in ("connected", "offered"):
-            drop_call(vc)
-    continue_teardown(af)
-
-
-def continue_teardown(af: ClAf) -> None:
-    """Next teardown step, once nothing of the previous step is outstanding."""
-    if not af.tearing_down or af.state != "open":
-        return
-    if af.vcs:
-        return  # calls still closing, or the call manager has not deleted its VCs yet
-    for sap in list(af.saps):
-        if sap.state == "registered":
-            sap.state = "deregistering"
-            assert sap.NdisSapHandle is not None
-            Status = NdisClDeregisterSap(sap.NdisSapHandle)
-            if Status != NDIS_STATUS_PENDING:
-                ClDeregisterSapComplete(Status, sap)
-                return
-    if af.saps:
-        return
-    af.state = "closing"
-    assert af.NdisAfHandle is not None
-    Status = NdisClCloseAddressFamily(af.NdisAfHandle)
-    if Status != NDIS_STATUS_PENDING:
-        _af_closed(af)
-
-
-def _af_closed(af: ClAf) -> None:
-    """The AF is closed: answer a pended close notification, then tell the binding."""
-    from condis_edu.samples.client.bind import af_closed
-
-    af.state = "closed"
-    if af.notify_pending and not af.in_notify_handler:
-        af.notify_pending = False
-        assert af.NdisAfHandle is not None
-        NdisClNotifyCloseAddressFamilyComplete(af.NdisAfHandle, NDIS_STATUS_SUCCESS)
-    af_closed(af.binding)

@@ -15,7 +15,7 @@ from condis_edu.samples.client.state import ClAf, ClGlobals, ClVc
 from condis_edu.samples.common import call_parameters
 
 if TYPE_CHECKING:
-    from condis_edu.machine import Machine
+    from condis_edu.harness.machine import Machine
 
 DRIVER_NAME = "client"
 

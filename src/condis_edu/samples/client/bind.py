@@ -11,12 +11,12 @@ from condis_edu.ndis import (
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
     NET_PNP_EVENT_NOTIFICATION,
-    NdisCloseAdapterEx,
-    NdisCompleteUnbindAdapterEx,
     NdisMediumAtm,
     NdisOpenAdapterEx,
 )
+from condis_edu.samples.client.calls import start_teardown
 from condis_edu.samples.client.state import ClBinding, ClGlobals
+from condis_edu.samples.client.teardown import close_binding
 
 
 def ClBindAdapterEx(
@@ -39,7 +39,6 @@ def ClBindAdapterEx(
 
 def ClUnbindAdapterEx(UnbindContext: NDIS_HANDLE, ProtocolBindingContext: ClBinding) -> int:
     """Close calls, delete VCs, deregister SAPs, close the AF, then close the binding."""
-    from condis_edu.samples.client.af import start_teardown
 
     binding = ProtocolBindingContext
     binding.unbind_context, binding.unbinding = UnbindContext, True
@@ -52,26 +51,6 @@ def ClUnbindAdapterEx(UnbindContext: NDIS_HANDLE, ProtocolBindingContext: ClBind
         if binding.af is not None:
             return NDIS_STATUS_PENDING  # finished by af_closed, once the AF is closed
     return close_binding(binding)
-
-
-def close_binding(binding: ClBinding) -> int:
-    """The last step of an unbind: free our NBL pool (every NBL is back by now), close."""
-    from condis_edu.samples.client.data import free_binding_pool
-
-    assert binding.NdisBindingHandle is not None
-    free_binding_pool(binding)
-    Status = NdisCloseAdapterEx(binding.NdisBindingHandle)
-    binding.globals.bindings.remove(binding)
-    return Status
-
-
-def af_closed(binding: ClBinding) -> None:
-    """Called when the binding's AF is gone: finish a pended unbind."""
-    binding.af = None
-    if binding.unbinding and not binding.in_unbind_handler:
-        close_binding(binding)
-        assert binding.unbind_context is not None
-        NdisCompleteUnbindAdapterEx(binding.unbind_context)
 
 
 def ClOpenAdapterCompleteEx(ProtocolBindingContext: ClBinding, Status: int) -> None:

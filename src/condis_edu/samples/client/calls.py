@@ -12,7 +12,9 @@ from condis_edu.ndis import (
     NdisClCloseCall,
     NdisCoDeleteVc,
 )
+from condis_edu.samples.client.data import free_call_nbls
 from condis_edu.samples.client.state import ClAf, ClSap, ClVc
+from condis_edu.samples.client.teardown import continue_teardown
 
 
 def ClCreateVc(ProtocolAfContext: ClAf, NdisVcHandle: NDIS_HANDLE) -> tuple[int, ClVc]:
@@ -25,8 +27,6 @@ def ClCreateVc(ProtocolAfContext: ClAf, NdisVcHandle: NDIS_HANDLE) -> tuple[int,
 
 def ClDeleteVc(ProtocolVcContext: ClVc) -> int:
     """The call manager deleted the VC of an incoming call."""
-    from condis_edu.samples.client.af import continue_teardown
-    from condis_edu.samples.client.data import free_call_nbls
 
     vc = ProtocolVcContext
     if vc in vc.af.vcs:
@@ -51,8 +51,6 @@ def ClMakeCallComplete(
 
 
 def _delete_own_vc(vc: ClVc) -> None:
-    from condis_edu.samples.client.af import continue_teardown
-    from condis_edu.samples.client.data import free_call_nbls
 
     if vc.NdisVcHandle is not None:
         NdisCoDeleteVc(vc.NdisVcHandle)
@@ -135,10 +133,14 @@ def ClOidRequestComplete(
     """No OIDs are issued."""
 
 
-# The data handlers live in data.py; these names stay here for code that registered them from calls.
-from condis_edu.samples.client.data import (  # noqa: E402
-    ClCoReceiveNetBufferLists as ClCoReceiveNetBufferLists,
-)
-from condis_edu.samples.client.data import (  # noqa: E402
-    ClCoSendNetBufferListsComplete as ClCoSendNetBufferListsComplete,
-)
+
+def start_teardown(af: ClAf) -> None:
+    """Close every call; the rest of the teardown follows as the closes complete (R2.46)."""
+
+    if af.tearing_down:
+        return
+    af.tearing_down = True
+    for vc in list(af.vcs):
+        if vc.state in ("connected", "offered"):
+            drop_call(vc)
+    continue_teardown(af)

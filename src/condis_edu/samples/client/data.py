@@ -6,15 +6,13 @@ come back on a free list and sends them again, so a steady stream allocates noth
 Exactly-once bookkeeping, as a careful driver would do it: before sending an NBL the client
 writes a mark in ``ProtocolReserved[0]`` (the area reserved to the protocol while it owns the
 NBL); the completion handler checks and clears it. An NBL completed twice, or one the client
-never sent, shows up in ``ClData.duplicates`` / ``ClData.strangers``; every status seen is
+never sent, shows up in ``ClData.duplicates`` / ``ClData.strangers`` (``state.py``); every status seen is
 counted in ``ClData.completed``.
 
 Page: https://learn.microsoft.com/windows-hardware/drivers/network/sending-net-buffer-structures-from-condis-drivers
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from condis_edu.ndis import (
     NDIS_HANDLE,
@@ -31,50 +29,12 @@ from condis_edu.ndis import (
     NdisFreeNetBufferListPool,
     NdisReturnNetBufferLists,
 )
-
-if TYPE_CHECKING:
-    from condis_edu.samples.client.state import ClBinding, ClVc
+from condis_edu.samples.client.state import ClBinding, ClData, ClVc
 
 IN_FLIGHT = "in flight"
 """The mark the client keeps in ProtocolReserved[0] while NDIS holds the NBL."""
 PAYLOAD_SIZE = 256
 """Bytes of data each pooled NBL can carry."""
-
-
-class ClData:
-    """Per-call data-path state (``ClVc.data``)."""
-
-    def __init__(self) -> None:
-        self.free: list[NET_BUFFER_LIST] = []
-        self.sent = 0
-        self.in_flight = 0
-        self.completed: dict[int, int] = {}
-        """NDIS_STATUS -> how many NBLs came back with it."""
-        self.completions = 0
-        self.duplicates = 0
-        self.strangers = 0
-        self.received = 0
-        self.received_bytes = bytearray()
-        self.keep_received_bytes = True
-        self.recycle = True
-        """Keep completed NBLs on the free list for ``build_chain`` (off: the caller re-sends
-        the same chain itself, as the send-path benchmark does; only statuses are counted)."""
-        self.hold_receives = False
-        """Keep indicated NBLs instead of returning them at once (``release_receives`` returns them)."""
-        self.held: list[NET_BUFFER_LIST] = []
-
-    def statistics(self) -> dict[str, object]:
-        """A plain summary for notebooks."""
-        return {
-            "sent": self.sent,
-            "completions": self.completions,
-            "in_flight": self.in_flight,
-            "completed": dict(sorted(self.completed.items())),
-            "duplicates": self.duplicates,
-            "strangers": self.strangers,
-            "received": self.received,
-            "held": len(self.held),
-        }
 
 
 def data_of(vc: ClVc) -> ClData:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
     NDIS_PROTOCOL_CO_CHARACTERISTICS,
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
@@ -13,10 +13,10 @@ from condis_edu.ndis import (
     NdisDeregisterProtocolDriver,
     NdisRegisterProtocolDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
-from condis_edu.samples.client import af, bind, calls, data
+from condis_edu.samples.client import af, bind, calls, data, teardown
 from condis_edu.samples.client.state import ClGlobals
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
@@ -65,7 +65,7 @@ def ClSetOptions(NdisDriverHandle: object, DriverContext: ClGlobals) -> int:
     cl.ClOpenAfCompleteHandlerEx = af.ClOpenAfCompleteEx
     cl.ClCloseAfCompleteHandler = af.ClCloseAfComplete
     cl.ClRegisterSapCompleteHandler = af.ClRegisterSapComplete
-    cl.ClDeregisterSapCompleteHandler = af.ClDeregisterSapComplete
+    cl.ClDeregisterSapCompleteHandler = teardown.ClDeregisterSapComplete
     cl.ClMakeCallCompleteHandler = calls.ClMakeCallComplete
     cl.ClModifyCallQoSCompleteHandler = calls.ClModifyCallQoSComplete
     cl.ClCloseCallCompleteHandler = calls.ClCloseCallComplete

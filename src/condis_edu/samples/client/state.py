@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from condis_edu.ndis import NDIS_HANDLE, NET_BUFFER_LIST
 
-from condis_edu.ndis import NDIS_HANDLE
 
-if TYPE_CHECKING:
-    from condis_edu.samples.client.data import ClData
+class ClData:
+    """Per-call data-path state (``ClVc.data``)."""
+
+    def __init__(self) -> None:
+        self.free: list[NET_BUFFER_LIST] = []
+        self.sent = 0
+        self.in_flight = 0
+        self.completed: dict[int, int] = {}
+        """NDIS_STATUS -> how many NBLs came back with it."""
+        self.completions = 0
+        self.duplicates = 0
+        self.strangers = 0
+        self.received = 0
+        self.received_bytes = bytearray()
+        self.keep_received_bytes = True
+        self.recycle = True
+        """Keep completed NBLs on the free list for ``build_chain`` (off: the caller re-sends
+        the same chain itself, as the send-path benchmark does; only statuses are counted)."""
+        self.hold_receives = False
+        """Keep indicated NBLs instead of returning them at once (``release_receives`` returns them)."""
+        self.held: list[NET_BUFFER_LIST] = []
+
+    def statistics(self) -> dict[str, object]:
+        """A plain summary for notebooks."""
+        return {
+            "sent": self.sent,
+            "completions": self.completions,
+            "in_flight": self.in_flight,
+            "completed": dict(sorted(self.completed.items())),
+            "duplicates": self.duplicates,
+            "strangers": self.strangers,
+            "received": self.received,
+            "held": len(self.held),
+        }
 
 
 class ClGlobals:

@@ -1,4 +1,4 @@
-"""A LAN-emulation intermediate driver over the loopback CoNDIS miniport (seed 004).
+"""A LAN-emulation intermediate driver over the loopback CoNDIS miniport.
 
 Upper edge: a connectionless, deserialized virtual miniport (``lane0``), registered with
 ``NdisMRegisterMiniportDriver`` and ``NDIS_INTERMEDIATE_DRIVER``. Lower edge: a CoNDIS

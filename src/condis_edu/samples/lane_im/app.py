@@ -9,7 +9,7 @@ from condis_edu.samples.client.state import ClVc
 from condis_edu.samples.lane_im.state import SERVICE, LaneAdapter, LaneGlobals
 
 if TYPE_CHECKING:
-    from condis_edu.machine import Machine
+    from condis_edu.harness.machine import Machine
 
 DRIVER_NAME = "lane_im"
 

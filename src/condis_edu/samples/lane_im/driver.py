@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_INTERMEDIATE_DRIVER,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
     NDIS_PROTOCOL_DRIVER_CHARACTERISTICS,
@@ -15,12 +15,12 @@ from condis_edu.ndis import (
     NdisMDeregisterMiniportDriver,
     NdisMRegisterMiniportDriver,
     NdisRegisterProtocolDriver,
+    fill_header,
 )
 from condis_edu.samples.client import bind as cl_bind
 from condis_edu.samples.client import protocol as cl_protocol
 from condis_edu.samples.lane_im import lower, miniport
 from condis_edu.samples.lane_im.state import LaneGlobals
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
@@ -48,7 +48,7 @@ def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:
     Status, handle = NdisMRegisterMiniportDriver(DriverObject, RegistryPath, globals_, mchars)
     if Status != NDIS_STATUS_SUCCESS or handle is None:
         return STATUS_UNSUCCESSFUL
-    globals_.NdisMiniportDriverHandle = handle  # kept for NdisIMInitializeDeviceInstanceEx (seed 004)
+    globals_.NdisMiniportDriverHandle = handle  # kept for NdisIMInitializeDeviceInstanceEx
 
     pchars = NDIS_PROTOCOL_DRIVER_CHARACTERISTICS()
     fill_header(pchars)

@@ -3,7 +3,6 @@ data handlers carry frames between the VC and the virtual miniport above."""
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_BIND_PARAMETERS,
     NDIS_CO_CLIENT_OPTIONAL_HANDLERS,
@@ -16,10 +15,12 @@ from condis_edu.ndis import (
     NdisIMInitializeDeviceInstanceEx,
     NdisReturnNetBufferLists,
     NdisSetOptionalHandlers,
+    fill_header,
 )
 from condis_edu.samples.client import af as cl_af
 from condis_edu.samples.client import bind as cl_bind
 from condis_edu.samples.client import calls as cl_calls
+from condis_edu.samples.client import teardown as cl_teardown
 from condis_edu.samples.client.state import ClBinding, ClVc
 from condis_edu.samples.lane_im import miniport
 from condis_edu.samples.lane_im.state import LaneGlobals
@@ -45,7 +46,7 @@ def LaneProtocolSetOptions(NdisDriverHandle: object, DriverContext: LaneGlobals)
     cl.ClOpenAfCompleteHandlerEx = cl_af.ClOpenAfCompleteEx
     cl.ClCloseAfCompleteHandler = cl_af.ClCloseAfComplete
     cl.ClRegisterSapCompleteHandler = cl_af.ClRegisterSapComplete
-    cl.ClDeregisterSapCompleteHandler = cl_af.ClDeregisterSapComplete
+    cl.ClDeregisterSapCompleteHandler = cl_teardown.ClDeregisterSapComplete
     cl.ClMakeCallCompleteHandler = cl_calls.ClMakeCallComplete
     cl.ClModifyCallQoSCompleteHandler = cl_calls.ClModifyCallQoSComplete
     cl.ClCloseCallCompleteHandler = cl_calls.ClCloseCallComplete

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from condis_edu import oids
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
@@ -25,6 +23,12 @@ from condis_edu.ndis import (
     NET_BUFFER_LIST,
     NET_BUFFER_LIST_POOL_PARAMETERS,
     NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+    OID_802_3_CURRENT_ADDRESS,
+    OID_802_3_PERMANENT_ADDRESS,
+    OID_GEN_CO_MEDIA_CONNECT_STATUS,
+    OID_GEN_CURRENT_PACKET_FILTER,
+    OID_GEN_MAXIMUM_FRAME_SIZE,
+    OID_GEN_MAXIMUM_TOTAL_SIZE,
     NdisAllocateNetBufferAndNetBufferList,
     NdisAllocateNetBufferListPool,
     NdisCoSendNetBufferLists,
@@ -37,6 +41,7 @@ from condis_edu.ndis import (
     NdisMSetMiniportAttributes,
     NdisRequestQueryInformation,
     NdisRequestSetInformation,
+    fill_header,
 )
 from condis_edu.samples.client.state import ClBinding
 from condis_edu.samples.lane_im.state import FRAME_SIZE, LaneAdapter, LaneGlobals
@@ -251,17 +256,17 @@ def LaneOidRequest(MiniportAdapterContext: LaneAdapter, OidRequest: NDIS_OID_REQ
     info = OidRequest.DATA.QUERY_INFORMATION
     if OidRequest.RequestType == NdisRequestQueryInformation:
         answers: dict[int, object] = {
-            oids.OID_GEN_MAXIMUM_FRAME_SIZE: FRAME_SIZE - 14,
-            oids.OID_GEN_MAXIMUM_TOTAL_SIZE: FRAME_SIZE,
-            oids.OID_802_3_PERMANENT_ADDRESS: MAC_ADDRESS,
-            oids.OID_802_3_CURRENT_ADDRESS: MAC_ADDRESS,
-            oids.OID_GEN_CO_MEDIA_CONNECT_STATUS: 0 if MiniportAdapterContext.vc() is not None else 1,
+            OID_GEN_MAXIMUM_FRAME_SIZE: FRAME_SIZE - 14,
+            OID_GEN_MAXIMUM_TOTAL_SIZE: FRAME_SIZE,
+            OID_802_3_PERMANENT_ADDRESS: MAC_ADDRESS,
+            OID_802_3_CURRENT_ADDRESS: MAC_ADDRESS,
+            OID_GEN_CO_MEDIA_CONNECT_STATUS: 0 if MiniportAdapterContext.vc() is not None else 1,
         }
         if info.Oid in answers:
             info.InformationBuffer = answers[info.Oid]
             info.BytesWritten = 6 if isinstance(answers[info.Oid], bytes) else 4
             return NDIS_STATUS_SUCCESS
-    elif OidRequest.RequestType == NdisRequestSetInformation and info.Oid == oids.OID_GEN_CURRENT_PACKET_FILTER:
+    elif OidRequest.RequestType == NdisRequestSetInformation and info.Oid == OID_GEN_CURRENT_PACKET_FILTER:
         info.BytesRead = 4
         return NDIS_STATUS_SUCCESS
     return NDIS_STATUS_NOT_SUPPORTED

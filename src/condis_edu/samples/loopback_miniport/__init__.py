@@ -2,7 +2,8 @@
 
 Files, as in a real miniport (netvmini): ``miniport.py`` (DriverEntry, registration,
 unload), ``adapter.py`` (initialize, halt, pause, restart), ``vc.py`` (MiniportCoXxx VC
-handlers) and ``datapath.py`` (send/return stubs; the data path engine comes later).
+handlers), ``datapath.py`` (sends, echoed receives, returns, OIDs, reset) and ``state.py``
+(the driver's contexts).
 """
 
 from condis_edu.samples.loopback_miniport.miniport import DriverEntry

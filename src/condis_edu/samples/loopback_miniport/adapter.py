@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
@@ -20,23 +17,10 @@ from condis_edu.ndis import (
     NdisMRestartComplete,
     NdisMSetMiniportAttributes,
     NdisQueueIoWorkItem,
+    fill_header,
 )
-
-if TYPE_CHECKING:
-    from condis_edu.samples.loopback_miniport.datapath import AdapterData
-    from condis_edu.samples.loopback_miniport.miniport import MiniportGlobals
-    from condis_edu.samples.loopback_miniport.vc import LoopbackVc
-
-
-class Adapter:
-    """MiniportAdapterContext: one loopback NIC."""
-
-    def __init__(self, handle: NDIS_HANDLE, globals_: MiniportGlobals) -> None:
-        self.MiniportAdapterHandle = handle
-        self.globals = globals_
-        self.vcs: list[LoopbackVc] = []
-        self.running = False
-        self.data: AdapterData | None = None  # the data path's state (datapath.data_of)
+from condis_edu.samples.loopback_miniport.datapath import free_rx, pause
+from condis_edu.samples.loopback_miniport.state import Adapter, MiniportGlobals
 
 
 def MPInitializeEx(
@@ -68,7 +52,6 @@ def MPInitializeEx(
 
 def MPHaltEx(MiniportAdapterContext: Adapter, HaltAction: int) -> None:
     """Release the adapter and its receive pool (every NBL is back: NDIS paused us first)."""
-    from condis_edu.samples.loopback_miniport.datapath import free_rx
 
     free_rx(MiniportAdapterContext)
     MiniportAdapterContext.globals.adapters.remove(MiniportAdapterContext)
@@ -89,7 +72,6 @@ def _restart_done(WorkItemContext: Adapter, NdisIoWorkItemHandle: NDIS_HANDLE) -
 
 def MPPause(MiniportAdapterContext: Adapter, PauseParameters: NDIS_MINIPORT_PAUSE_PARAMETERS) -> int:
     """Stop echoing; transmit what is queued and pend until every echoed NBL is back (R5.19)."""
-    from condis_edu.samples.loopback_miniport.datapath import pause
 
     MiniportAdapterContext.running = False
     return pause(MiniportAdapterContext)

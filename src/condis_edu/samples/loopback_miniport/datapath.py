@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from condis_edu import oids
 from condis_edu.ndis import (
+    MANDATORY_CO_OIDS,
     NDIS_HANDLE,
     NDIS_MAC_OPTION_NO_LOOPBACK,
     NDIS_OBJECT_TYPE_DEFAULT,
@@ -35,48 +35,41 @@ from condis_edu.ndis import (
     NET_BUFFER_LIST,
     NET_BUFFER_LIST_POOL_PARAMETERS,
     NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
+    OID_GEN_CO_DRIVER_VERSION,
+    OID_GEN_CO_HARDWARE_STATUS,
+    OID_GEN_CO_LINK_SPEED,
+    OID_GEN_CO_MAC_OPTIONS,
+    OID_GEN_CO_MEDIA_CONNECT_STATUS,
+    OID_GEN_CO_MEDIA_IN_USE,
+    OID_GEN_CO_MEDIA_SUPPORTED,
+    OID_GEN_CO_MINIMUM_LINK_SPEED,
+    OID_GEN_CO_PROTOCOL_OPTIONS,
+    OID_GEN_CO_RCV_PDUS_OK,
+    OID_GEN_CO_SUPPORTED_LIST,
+    OID_GEN_CO_VENDOR_DESCRIPTION,
+    OID_GEN_CO_VENDOR_DRIVER_VERSION,
+    OID_GEN_CO_VENDOR_ID,
+    OID_GEN_CO_XMIT_PDUS_OK,
     NdisAllocateIoWorkItem,
     NdisAllocateNetBufferAndNetBufferList,
     NdisAllocateNetBufferListPool,
     NdisFreeIoWorkItem,
     NdisFreeNetBufferList,
     NdisFreeNetBufferListPool,
+    NdisHardwareStatusReady,
     NdisMCoIndicateReceiveNetBufferLists,
     NdisMCoOidRequestComplete,
     NdisMCoSendNetBufferListsComplete,
+    NdisMediaStateConnected,
     NdisMediumAtm,
     NdisMPauseComplete,
     NdisQueueIoWorkItem,
     NdisRequestQueryInformation,
     NdisRequestSetInformation,
 )
-from condis_edu.samples.loopback_miniport.adapter import Adapter
-from condis_edu.samples.loopback_miniport.vc import LoopbackVc
+from condis_edu.samples.loopback_miniport.state import Adapter, AdapterData, LoopbackVc
 
 RX_DATA_SIZE = 256
-
-
-class AdapterData:
-    """The adapter's data-path state (``Adapter.data``)."""
-
-    def __init__(self, adapter: Adapter) -> None:
-        self.adapter = adapter
-        self.complete = "inline"
-        """``"inline"`` or ``"deferred"``: when sends are completed."""
-        self.batch = 0
-        """Deferred mode: NBLs completed per work-item run (0: everything queued)."""
-        self.echo = True
-        """Indicate a copy of every sent packet back on the same VC."""
-        self.pend_oids = False
-        """Answer OID requests from a work item (NDIS_STATUS_PENDING) instead of at once."""
-        self.queue: list[tuple[LoopbackVc, NET_BUFFER_LIST]] = []
-        self.flush_scheduled = False
-        self.rx_pool: NDIS_HANDLE | None = None
-        self.rx_free: list[NET_BUFFER_LIST] = []
-        self.rx_outstanding = 0
-        self.pause_pending = False
-        self.sent = 0
-        self.completed_batches = 0
 
 
 def data_of(adapter: Adapter) -> AdapterData:
@@ -279,17 +272,17 @@ def free_rx(adapter: Adapter) -> None:
 # ------------------------------------------------------------------------------------ OIDs
 VENDOR_DESCRIPTION = b"condis-edu loopback NIC\x00"
 _QUERIES: dict[int, object] = {
-    oids.OID_GEN_CO_HARDWARE_STATUS: oids.NdisHardwareStatusReady,
-    oids.OID_GEN_CO_MEDIA_SUPPORTED: NdisMediumAtm,
-    oids.OID_GEN_CO_MEDIA_IN_USE: NdisMediumAtm,
-    oids.OID_GEN_CO_LINK_SPEED: 155_520_000 // 100,
-    oids.OID_GEN_CO_MINIMUM_LINK_SPEED: 155_520_000 // 100,
-    oids.OID_GEN_CO_VENDOR_ID: 0x00FFFFFF,
-    oids.OID_GEN_CO_VENDOR_DESCRIPTION: VENDOR_DESCRIPTION,
-    oids.OID_GEN_CO_VENDOR_DRIVER_VERSION: 0x00010000,
-    oids.OID_GEN_CO_DRIVER_VERSION: 0x0650,
-    oids.OID_GEN_CO_MAC_OPTIONS: 0,
-    oids.OID_GEN_CO_MEDIA_CONNECT_STATUS: oids.NdisMediaStateConnected,
+    OID_GEN_CO_HARDWARE_STATUS: NdisHardwareStatusReady,
+    OID_GEN_CO_MEDIA_SUPPORTED: NdisMediumAtm,
+    OID_GEN_CO_MEDIA_IN_USE: NdisMediumAtm,
+    OID_GEN_CO_LINK_SPEED: 155_520_000 // 100,
+    OID_GEN_CO_MINIMUM_LINK_SPEED: 155_520_000 // 100,
+    OID_GEN_CO_VENDOR_ID: 0x00FFFFFF,
+    OID_GEN_CO_VENDOR_DESCRIPTION: VENDOR_DESCRIPTION,
+    OID_GEN_CO_VENDOR_DRIVER_VERSION: 0x00010000,
+    OID_GEN_CO_DRIVER_VERSION: 0x0650,
+    OID_GEN_CO_MAC_OPTIONS: 0,
+    OID_GEN_CO_MEDIA_CONNECT_STATUS: NdisMediaStateConnected,
 }
 _ = NDIS_MAC_OPTION_NO_LOOPBACK
 
@@ -298,11 +291,11 @@ def _answer(adapter: Adapter, vc: LoopbackVc | None, request: NDIS_OID_REQUEST) 
     info = request.DATA.QUERY_INFORMATION
     oid = info.Oid
     if request.RequestType == NdisRequestQueryInformation:
-        if oid == oids.OID_GEN_CO_SUPPORTED_LIST:
-            value: object = (*oids.MANDATORY_CO_OIDS, oids.OID_GEN_CO_XMIT_PDUS_OK, oids.OID_GEN_CO_RCV_PDUS_OK)
-        elif oid == oids.OID_GEN_CO_XMIT_PDUS_OK:
+        if oid == OID_GEN_CO_SUPPORTED_LIST:
+            value: object = (*MANDATORY_CO_OIDS, OID_GEN_CO_XMIT_PDUS_OK, OID_GEN_CO_RCV_PDUS_OK)
+        elif oid == OID_GEN_CO_XMIT_PDUS_OK:
             value = sum(v.tx_ok for v in adapter.vcs) if vc is None else vc.tx_ok
-        elif oid == oids.OID_GEN_CO_RCV_PDUS_OK:
+        elif oid == OID_GEN_CO_RCV_PDUS_OK:
             value = sum(v.rx_ok for v in adapter.vcs) if vc is None else vc.rx_ok
         elif oid in _QUERIES:
             value = _QUERIES[oid]
@@ -315,7 +308,7 @@ def _answer(adapter: Adapter, vc: LoopbackVc | None, request: NDIS_OID_REQUEST) 
         info.InformationBuffer = value
         info.BytesWritten = size
         return NDIS_STATUS_SUCCESS
-    if request.RequestType == NdisRequestSetInformation and oid == oids.OID_GEN_CO_PROTOCOL_OPTIONS:
+    if request.RequestType == NdisRequestSetInformation and oid == OID_GEN_CO_PROTOCOL_OPTIONS:
         info.BytesRead = 4
         return NDIS_STATUS_SUCCESS
     return NDIS_STATUS_NOT_SUPPORTED

@@ -7,8 +7,8 @@ registers the six MiniportCoXxx handlers with NdisSetOptionalHandlers.
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
     NDIS_STATUS_SUCCESS,
@@ -17,17 +17,10 @@ from condis_edu.ndis import (
     NdisMDeregisterMiniportDriver,
     NdisMRegisterMiniportDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
 from condis_edu.samples.loopback_miniport import adapter, datapath, vc
-from condis_edu.structures import DRIVER_OBJECT
-
-
-class MiniportGlobals:
-    """Driver-wide state (a C driver keeps it in globals; we hang it on DriverExtension)."""
-
-    def __init__(self) -> None:
-        self.NdisMiniportDriverHandle: object = None
-        self.adapters: list[adapter.Adapter] = []
+from condis_edu.samples.loopback_miniport.state import MiniportGlobals
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:

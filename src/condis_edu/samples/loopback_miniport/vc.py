@@ -6,8 +6,6 @@ and finish from a work item, as a real NIC that programs hardware would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from condis_edu.ndis import (
     CO_CALL_PARAMETERS,
     NDIS_HANDLE,
@@ -20,21 +18,8 @@ from condis_edu.ndis import (
     NdisMCoDeactivateVcComplete,
     NdisQueueIoWorkItem,
 )
-from condis_edu.samples.loopback_miniport.adapter import Adapter
-
-
-class LoopbackVc:
-    """MiniportVcContext."""
-
-    def __init__(self, adapter: Adapter, handle: NDIS_HANDLE) -> None:
-        self.adapter = adapter
-        self.NdisVcHandle = handle
-        self.active = False
-        self.parameters: CO_CALL_PARAMETERS | None = None
-        self.rx_outstanding = 0  # echoed NBLs the protocol has not returned yet
-        self.deactivate_waiting: Callable[[], None] | None = None
-        self.tx_ok = 0
-        self.rx_ok = 0
+from condis_edu.samples.loopback_miniport.datapath import deactivate
+from condis_edu.samples.loopback_miniport.state import Adapter, LoopbackVc
 
 
 def MPCoCreateVc(MiniportAdapterContext: Adapter, NdisVcHandle: NDIS_HANDLE) -> tuple[int, LoopbackVc]:
@@ -77,7 +62,6 @@ def MPCoDeactivateVc(MiniportVcContext: LoopbackVc) -> int:
 
 def _deactivate_done(WorkItemContext: LoopbackVc, NdisIoWorkItemHandle: NDIS_HANDLE) -> None:
     """Abort the VC's queued sends, wait for its echoed receives, then complete (R2.28)."""
-    from condis_edu.samples.loopback_miniport.datapath import deactivate
 
     NdisFreeIoWorkItem(NdisIoWorkItemHandle)
     vc = WorkItemContext

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
     NDIS_HANDLE,
     NDIS_MINIPORT_ADAPTER_GENERAL_ATTRIBUTES,
@@ -11,6 +10,7 @@ from condis_edu.ndis import (
     NdisMCmRegisterAddressFamilyEx,
     NdisMediumAtm,
     NdisMSetMiniportAttributes,
+    fill_header,
 )
 from condis_edu.samples.common import loopback_af
 from condis_edu.samples.mcm.state import McmAdapter, McmGlobals

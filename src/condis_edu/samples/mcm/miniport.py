@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from condis_edu.headers import fill_header
 from condis_edu.ndis import (
+    DRIVER_OBJECT,
     NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS,
     NDIS_MINIPORT_CO_CHARACTERISTICS,
     NDIS_MINIPORT_DRIVER_CHARACTERISTICS,
@@ -14,10 +14,10 @@ from condis_edu.ndis import (
     NdisMDeregisterMiniportDriver,
     NdisMRegisterMiniportDriver,
     NdisSetOptionalHandlers,
+    fill_header,
 )
 from condis_edu.samples.mcm import adapter, cm
 from condis_edu.samples.mcm.state import McmAdapter, McmGlobals, McmVc
-from condis_edu.structures import DRIVER_OBJECT
 
 
 def DriverEntry(DriverObject: DRIVER_OBJECT, RegistryPath: str) -> int:

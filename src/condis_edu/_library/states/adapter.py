@@ -1,0 +1,82 @@
+"""The miniport adapter state machine (NDIS 6 pause/restart), transcribed from R5.13/R5.14.
+
+Theory of operation. Every adapter starts ``HALTED``. NDIS calls ``MiniportInitializeEx``
+(``INITIALIZING``); success leaves the adapter ``PAUSED``. NDIS then restarts it
+(``MiniportRestart``: ``RESTARTING`` then ``RUNNING``). Pausing (``MiniportPause``) passes
+through ``PAUSING``; a pending pause ends with ``NdisMPauseComplete`` and a pending restart
+with ``NdisMRestartComplete``. NDIS halts only a paused adapter (Q16: NDIS pauses first).
+``SHUTDOWN`` is terminal until reboot.
+
+Sends and receives happen only in ``RUNNING`` and ``PAUSING`` (R5.15); the data path
+checks ``SEND_STATES``.
+
+Page: https://learn.microsoft.com/windows-hardware/drivers/network/miniport-adapter-states-and-operations
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+from condis_edu._library.statemachine import Move, StateTable
+
+
+class AdapterState(enum.Enum):
+    """The documented miniport adapter states."""
+
+    HALTED = "Halted"
+    SHUTDOWN = "Shutdown"
+    INITIALIZING = "Initializing"
+    PAUSED = "Paused"
+    RESTARTING = "Restarting"
+    RUNNING = "Running"
+    PAUSING = "Pausing"
+
+
+class AdapterInput(enum.Enum):
+    """Events of the state table on the Microsoft page."""
+
+    INITIALIZE = "MiniportInitializeEx"
+    INITIALIZE_SUCCEEDED = "initialize returned NDIS_STATUS_SUCCESS"
+    INITIALIZE_FAILED = "initialize failed"
+    RESTART = "MiniportRestart"
+    RESTART_SUCCEEDED = "restart complete"
+    RESTART_FAILED = "restart failed"
+    PAUSE = "MiniportPause"
+    PAUSE_DONE = "pause complete"
+    HALT = "MiniportHaltEx"
+    SHUTDOWN = "MiniportShutdownEx"
+
+
+S, In = AdapterState, AdapterInput
+
+ADAPTER_TABLE: Final = StateTable(
+    name="adapter",
+    title="Miniport adapter",
+    states=AdapterState,
+    inputs=AdapterInput,
+    initial=S.HALTED,
+    final=(S.SHUTDOWN,),
+    page="https://learn.microsoft.com/windows-hardware/drivers/network/miniport-adapter-states-and-operations",
+    cells={
+        (S.HALTED, In.INITIALIZE): Move(S.INITIALIZING),
+        (S.INITIALIZING, In.INITIALIZE_SUCCEEDED): Move(S.PAUSED),
+        (S.INITIALIZING, In.INITIALIZE_FAILED): Move(S.HALTED),
+        (S.PAUSED, In.RESTART): Move(S.RESTARTING),
+        (S.RESTARTING, In.RESTART_SUCCEEDED): Move(S.RUNNING),
+        (S.RESTARTING, In.RESTART_FAILED): Move(S.PAUSED),
+        (S.RUNNING, In.PAUSE): Move(S.PAUSING),
+        (S.PAUSING, In.PAUSE_DONE): Move(S.PAUSED),
+        (S.PAUSED, In.HALT): Move(S.HALTED),
+        (S.PAUSED, In.SHUTDOWN): Move(S.SHUTDOWN),
+        (S.RESTARTING, In.SHUTDOWN): Move(S.SHUTDOWN),
+        (S.RUNNING, In.SHUTDOWN): Move(S.SHUTDOWN),
+        (S.PAUSING, In.SHUTDOWN): Move(S.SHUTDOWN),
+    },
+)
+"""The adapter table (every blank cell of the Microsoft table is invalid)."""
+
+SEND_STATES: Final = frozenset({S.RUNNING, S.PAUSING})
+"""States in which sends and receive indications are allowed (R5.15)."""
+OID_STATES: Final = frozenset({S.PAUSED, S.RESTARTING, S.RUNNING, S.PAUSING})
+"""States in which OID requests are handled (R5.15)."""

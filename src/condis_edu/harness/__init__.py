@@ -1,0 +1,1 @@
+"""The harness around the simulated library: the ``Machine`` learners drive."""
