@@ -1116,6 +1116,7 @@ def test_strict_mode_raises_the_rule(rule_id: str) -> None:
     assert m_halted_after(rule_id)
     if isinstance(caught.value, RuleBugCheck):
         assert caught.value.code == RULES[rule_id].bugcheck_code
+        assert caught.value.parameters[0] == RULES[rule_id].bugcheck_parameter1
 
 
 @pytest.mark.parametrize("rule_id", CHECKED)

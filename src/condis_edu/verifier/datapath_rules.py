@@ -246,6 +246,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "ddi:nf-ndis-ndismresetcomplete~r1.md",
         B,
         code=0x7C,
+        parameter1=0x0F,  # NDIS_BUGCHECK_RESET_COMPLETE_UNEXPECTED
     ),
     _r(
         "R4.28",

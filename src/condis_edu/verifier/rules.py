@@ -429,6 +429,7 @@ _RULES: Final = (
         "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
         B,
         code=0x7C,
+        parameter1=0x1F,  # NDIS_BUGCHECK_ILLEGAL_MINIPORT_STATE_TRANSITION
     ),
     _r(
         "R6.12",
