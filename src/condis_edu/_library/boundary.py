@@ -233,22 +233,33 @@ def check_chain(head: object, ddi: str, active: Any, param: str = "NetBufferList
 
     NBLs of another machine raise ``ForeignHandleError``; a NULL chain, a link that is not an
     NBL, a freed NBL or a chain that loops is a verifier violation (R3.05). Returns
-    ``REFUSED`` when collect mode recorded a finding. Linear in the chain length.
+    ``REFUSED`` when collect mode recorded a finding.
+
+    One walk, no allocation: the machine is looked up once per pool, and a loop is found by
+    Brent's method (a tortoise that jumps to the walker at every power of two), so the cost
+    stays a few operations per NBL.
     """
     if head is None:
         return _report(active, "R3.05", ddi, f"{param} is NULL: a chain has at least one NBL")
-    seen: set[int] = set()
-    nbl: object = head
+    free = HolderKind.FREE
+    last_pool: object = None
+    tortoise: Any = None
+    power = steps = 1
     index = 0
+    nbl: Any = head
     while nbl is not None:
-        where = param if index == 0 else f"the Next of NBL {index}"
-        problem = _nbl_problem(nbl, where, active, ddi)
-        if problem is not None:
-            return _report(active, problem[0], ddi, problem[1])
-        if id(nbl) in seen:
-            return _report(active, "R3.05", ddi, f"{param} loops: {where} is {nbl.label} again")  # type: ignore[attr-defined]
-        seen.add(id(nbl))
-        nbl = nbl.Next  # type: ignore[attr-defined]
+        if nbl.__class__ is not NET_BUFFER_LIST or nbl._pool is not last_pool or nbl._holder.kind is free:
+            where = param if index == 0 else f"the Next of NBL {index}"
+            problem = _nbl_problem(nbl, where, active, ddi)
+            if problem is not None:
+                return _report(active, problem[0], ddi, problem[1])
+            last_pool = nbl._pool
+        if nbl is tortoise:
+            return _report(active, "R3.05", ddi, f"{param} loops: NBL {index} is {nbl.label} again")
+        if steps == power:
+            tortoise, power, steps = nbl, power * 2, 0
+        steps += 1
+        nbl = nbl.Next
         index += 1
     return None
 
