@@ -337,12 +337,19 @@ def _caller(lib: NdisLibrary) -> Driver | None:
     return stack[-1] if stack else None
 
 
-def _boundary(lib: NdisLibrary, ddi: str, head: object, flags: object, flags_name: str, number: object = None) -> bool:
+def _boundary(
+    lib: NdisLibrary, ddi: str, head: object, flags: object, flags_name: str, number: object = None, chain: bool = True
+) -> bool:
     """The boundary checks of a checked route (``condis_edu._library.boundary``), before anything moves.
 
     The handle must come from the calling driver's machine, the flags (and the count) must be
     ULONGs, and the chain must be one (R3.05: not NULL, no loop, NBLs of this machine, not
     freed). Returns False when collect mode recorded a finding: the call does not go ahead.
+
+    With *chain* False only a NULL chain is checked here: the send and completion routes
+    stamp the chain in one walk that already fails on anything ``check_chain`` refuses (a
+    foreign, freed or looping NBL is never held by the sender), and run ``check_chain`` only
+    when that walk fails, to name the problem.
     """
     active = _library._ACTIVE
     if active and active[-1] is not lib:
@@ -350,6 +357,8 @@ def _boundary(lib: NdisLibrary, ddi: str, head: object, flags: object, flags_nam
     check_ulong(flags, flags_name, ddi)
     if number is not None:
         check_ulong(number, "NumberOfNetBufferLists", ddi)
+    if not chain and head is not None:
+        return True
     return check_chain(head, ddi, lib) is None
 
 
@@ -453,7 +462,7 @@ def _send(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-    if not _boundary(lib, ddi, head, flags, "SendFlags"):
+    if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
         return
     if caller is not path.protocol:
         lib.report(
@@ -474,6 +483,8 @@ def _send(
     target = path.refused if status else path.sent
     n = _stamp_owned(head, path, target)
     if n < 0:
+        if check_chain(head, ddi, lib) is not None:
+            return
         # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
         # one is reported before anything moves; then ownership, accepting NBLs that came
         # back by another VC.
@@ -686,13 +697,15 @@ def _send_complete(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
-    if not _boundary(lib, ddi, head, flags, "SendCompleteFlags"):
+    if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
         return
     if caller is not path.mp_driver:
         lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
     n = _stamp_sent(head, path)
     if n < 0:
+        if check_chain(head, ddi, lib) is not None:
+            return
         bad = _bad_link(head)
         if bad is not None:
             lib.report("R3.10", caller, ddi, bad)
