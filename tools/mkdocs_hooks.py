@@ -8,7 +8,10 @@
 - Every notebook is also published as ``.ipynb`` next to its page, for download
   (``overrides/partials/actions.html`` shows the download buttons).
 - The playground page gets the package's catalogue of examples (``condis_edu.scenarios.as_json()``)
-  as an inert JSON script, so its picker offers exactly the scripts the test tiers run.
+  as JSON in a hidden element's attribute, so its picker offers exactly the scripts the test tiers run.
+- Every page gets the progress catalogue (``condis_edu.exercises.progress_items()``, plus each
+  notebook's page and nav title), the same way: the navigation badges, the course page and the
+  progress page (web/progress.js) count what the reader did against what the package defines.
 - ``nav`` entries in mkdocs.yml may be glob patterns (``rules/*.md``): each expands to the matching
   pages in file-name order, minus pages the nav already names. Folders whose pages are generated
   (verifier rule families, API pages) then join the navigation without anyone editing mkdocs.yml.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -130,10 +134,67 @@ PLAYGROUND_DATA_ID = "condis-playground-scenarios"
 
 
 def playground_data() -> str:
-    """The ``<script type="application/json">`` the playground's picker reads (web/playground.js)."""
+    """The hidden element whose ``data-scenarios`` JSON the playground's picker reads (web/playground.js).
+
+    Not a ``<script type="application/json">``: Material's instant navigation (a link, Back, or a new
+    ``#code=`` link opened on the page) re-creates inline scripts without their attributes.
+    """
     from condis_edu.scenarios import as_json  # the package being documented, from src/
 
-    return f'<script type="application/json" id="{PLAYGROUND_DATA_ID}" data-search-exclude>{as_json()}</script>'
+    data = html.escape(as_json(), quote=True)
+    return f'<div id="{PLAYGROUND_DATA_ID}" hidden data-search-exclude data-scenarios="{data}"></div>'
+
+
+PROGRESS_DATA_ID = "condis-progress-catalogue"
+_NOTEBOOK_PAGE = re.compile(r"^notebooks/(?P<n>\d\d)-[^/]+\.(?:py|ipynb)$")
+_progress_element: list[str] = []  # built once per build, in on_nav
+
+
+def notebook_number(src_uri: str) -> int | None:
+    """The number of a notebook page (``notebooks/03-creating-a-vc.py`` -> 3), or None.
+
+    >>> notebook_number("notebooks/03-creating-a-vc.py"), notebook_number("learn/index.md")
+    (3, None)
+    """
+    match = _NOTEBOOK_PAGE.match(src_uri)
+    return int(match["n"]) if match else None
+
+
+def progress_catalogue(notebooks: list[dict[str, Any]]) -> str:
+    """The JSON the progress displays read: ``{"notebooks": [...], "items": [...]}``.
+
+    ``notebooks`` are ``{"notebook", "url", "title"}`` (URLs relative to the site root); every item of
+    ``progress_items()`` gets its notebook's ``page``. An item whose notebook has no page is an error.
+    """
+    from condis_edu.exercises import progress_items
+
+    pages = {n["notebook"]: n["url"] for n in notebooks}
+    items: list[dict[str, Any]] = []
+    for item in progress_items():
+        if item["notebook"] not in pages:
+            raise ValueError(f"{item['id']}: notebook {item['notebook']} has no page in the navigation")
+        items.append({**item, "page": pages[item["notebook"]]})
+    data = {"notebooks": sorted(notebooks, key=lambda n: n["notebook"]), "items": items}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    notebooks = []
+    for page in nav.pages:
+        number = notebook_number(page.file.src_uri)
+        if number is not None:
+            notebooks.append({"notebook": number, "url": page.url, "title": page.title or page.url})
+    # An attribute, not a <script type="application/json">: Material's instant navigation re-creates
+    # inline scripts without their attributes, and would run the JSON as JavaScript.
+    catalogue = html.escape(progress_catalogue(notebooks), quote=True)
+    element = f'<div id="{PROGRESS_DATA_ID}" hidden data-search-exclude data-catalogue="{catalogue}"></div>'
+    _progress_element[:] = [element]
+    return nav
+
+
+def progress_data() -> str:
+    """The catalogue's element for a page (empty before ``on_nav`` ran)."""
+    return "".join(_progress_element)
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
@@ -142,6 +203,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     Material's search skips elements carrying ``data-search-exclude``; the index is what every page
     downloads before anything is run, so it is part of the page-weight budget.
     """
+    html_text += progress_data()
     if page.file.src_uri == PLAYGROUND_PAGE:
         return html_text + playground_data()
     if not _is_notebook(page):

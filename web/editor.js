@@ -39,7 +39,8 @@ function create(options) {
     syntaxHighlighting(classHighlighter),
     keymap.of([...keys, ...defaultKeymap, ...historyKeymap]),
     EditorView.lineWrapping,
-    EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
+    // tabindex: the editor is a Tab stop of its own (axe counts it as focusable content of its scroller).
+    EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", tabindex: "0" }),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) onChange?.(update.state.doc.toString());
     }),

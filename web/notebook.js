@@ -4,9 +4,10 @@
 // data-condis-cell="<index>", a "Run" button, and once run a div.condis-output[data-state] inside
 // it while its static .jp-Cell-outputWrapper is hidden. The page toolbar (div.condis-toolbar) has
 // "Run all", "Stop", "Restart" and gets data-condis-run-all="done" when Run all finishes.
+import { PageEdits } from "./cell-edits.js";
 import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
-import { cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
+import { abandon, cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
@@ -31,7 +32,7 @@ class Cell {
     this.status = el("span", { class: "condis-cell-status", "aria-hidden": "true" });
     this.resetBtn = button("Reset", () => this.reset(), {
       class: "condis-btn condis-btn--quiet condis-reset",
-      title: "Put back the original code and output",
+      title: "Put back the original code and output (your edit is forgotten)",
       hidden: true,
     });
     this.runBtn = button("Run", () => this.run(), {
@@ -52,9 +53,11 @@ class Cell {
       this.inputWrapper.setAttribute("aria-describedby", hint.id);
       this.inputWrapper.classList.add("condis-editable");
       this.inputWrapper.addEventListener("keydown", (event) => {
-        if (event.target === this.inputWrapper && event.key === "Enter" && !this.editor) {
+        if (event.target === this.inputWrapper && event.key === "Enter") {
           event.preventDefault();
-          this.page.enableEditing(this);
+          // The editors may have mounted while the code had the focus: go straight to this one.
+          if (this.editor) this.editor.focus();
+          else this.page.enableEditing(this);
         }
       });
       this.highlight.addEventListener("mousedown", (event) => {
@@ -65,7 +68,7 @@ class Cell {
   }
 
   get code() {
-    return this.editor ? this.editor.getValue() : this.original;
+    return this.editor ? this.editor.getValue() : (this.saved ?? this.original);
   }
 
   mountEditor(CondisEditor) {
@@ -75,7 +78,7 @@ class Cell {
     this.highlight.classList.add(HIDDEN);
     this.editor = CondisEditor.create({
       parent: this.editorHost,
-      doc: this.original,
+      doc: this.saved ?? this.original,
       label: `Code of cell ${this.label}`,
       onRun: () => {
         this.run();
@@ -89,21 +92,18 @@ class Cell {
       onEscape: () => this.runBtn.focus(),
       onChange: () => this.updateEdited(),
     });
+    this.node.querySelector(".condis-saved-preview")?.remove();
     if (this.inputWrapper) this.inputWrapper.removeAttribute("tabindex");
   }
 
   updateEdited() {
-    const edited = this.code !== this.original;
-    this.node.classList.toggle("condis-edited", edited);
-    this.resetBtn.hidden = !(edited || this.live);
-    this.setStatus(edited && !this.busy ? "edited" : this.statusText || "");
+    this.page.edits.changed(this); // the edited mark, Reset, saving (web/cell-edits.js)
   }
 
   setStatus(text, keep = true) {
     if (keep) this.statusText = text;
-    const shown = text === "edited" || (this.code !== this.original && !text) ? "edited" : text;
-    this.status.textContent = shown;
-    this.status.dataset.kind = shown.split(" ")[0] || "";
+    this.status.textContent = text;
+    this.status.dataset.kind = text.split(" ")[0] || "";
   }
 
   showLive() {
@@ -122,7 +122,6 @@ class Cell {
       this.staticOut.classList.add(HIDDEN);
       this.staticOut.hidden = true;
     }
-    this.resetBtn.hidden = false;
     return this.live;
   }
 
@@ -131,6 +130,7 @@ class Cell {
     const code = this.code;
     let area = null;
     this.busy = true;
+    this.queued = true;
     this.setStatus("queued");
     this.node.classList.add("condis-busy");
     return execute(
@@ -138,6 +138,7 @@ class Cell {
       {
         begin: () => {
           if (token !== this.token) return;
+          this.queued = false;
           const live = this.showLive();
           area = live.area;
           area.clear();
@@ -152,10 +153,12 @@ class Cell {
           this.busy = false;
           this.page.editorsSoon();
           if (token !== this.token) return;
+          this.queued = false;
           this.node.classList.remove("condis-busy");
           if (!area) {
-            // Never started (cancelled, or the runtime failed): the previous output stays.
-            this.setStatus("");
+            // Never started (cancelled, or the runtime failed): the previous output stays, and the
+            // cell says why it did not run.
+            this.setStatus(status === "cancelled" ? "cancelled (not run)" : status === "failed" ? "not run" : "");
             return;
           }
           area.flush();
@@ -180,7 +183,7 @@ class Cell {
     );
   }
 
-  reset() {
+  reset({ quiet = false } = {}) {
     this.token++;
     this.busy = false;
     if (this.editor) this.editor.setValue(this.original);
@@ -192,10 +195,11 @@ class Cell {
       this.staticOut.classList.remove(HIDDEN);
       this.staticOut.hidden = false;
     }
-    this.node.classList.remove("condis-edited", "condis-busy");
+    this.node.classList.remove("condis-busy");
     this.statusText = "";
     this.setStatus("");
-    this.resetBtn.hidden = true;
+    this.page.edits.forget(this);
+    if (quiet) return;
     this.page.announce(`Cell ${this.label} reset to its original code and output.`);
     (this.editor ? this.editor : this.runBtn).focus();
   }
@@ -212,6 +216,7 @@ export class NotebookPage {
     this.root = root;
     this.cells = cellNodes.map((node, i) => new Cell(this, node, i));
     this.buildToolbar();
+    this.edits = new PageEdits(this);
   }
 
   buildToolbar() {
@@ -237,6 +242,17 @@ export class NotebookPage {
     const first = this.cells[0].node.closest(".jupyter-wrapper") || this.cells[0].node;
     first.parentNode.insertBefore(this.toolbar, first);
     this.status.render(runtimeState(), { type: "state" });
+    this.measureToolbar();
+  }
+
+  /** Anchors must land below the sticky toolbar: its measured height goes to the page's CSS. */
+  measureToolbar() {
+    const root = document.documentElement;
+    const measure = () => root.style.setProperty("--condis-toolbar-height", `${Math.ceil(this.toolbar.offsetHeight)}px`);
+    root.classList.add("condis-has-toolbar");
+    measure();
+    this.resize = typeof ResizeObserver === "function" ? new ResizeObserver(measure) : null;
+    this.resize?.observe(this.toolbar);
   }
 
   announce(text) {
@@ -278,6 +294,7 @@ export class NotebookPage {
     this.runAllBtn.setAttribute("aria-busy", "true");
     let status = "ok";
     for (const cell of this.cells) {
+      if (this.left) break; // the reader went to another page: its cells are not run behind its back
       status = await cell.run();
       if (status !== "ok") break;
     }
@@ -288,9 +305,16 @@ export class NotebookPage {
 
   async stop() {
     if (!runtimeState().busy) return;
-    const how = await stop();
-    if (how === "restarted") this.announce("Stopped. Python was restarted; run earlier cells again.");
-    else this.announce("Stopped.");
+    const queued = this.cells.filter((c) => c.queued);
+    const { how } = await stop();
+    const stopped = how === "restarted" ? "Stopped. Python was restarted; run earlier cells again." : "Stopped.";
+    const labels = queued.map((c) => c.label);
+    const cancelled = !labels.length
+      ? ""
+      : labels.length === 1
+        ? ` Cell ${labels[0]} was cancelled before it ran.`
+        : ` Cells ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]} were cancelled before they ran.`;
+    this.announce(stopped + cancelled);
   }
 
   restart() {
@@ -302,6 +326,13 @@ export class NotebookPage {
   }
 
   unmount() {
+    this.edits.unmount();
+    // The reader is leaving: a cell still running here must not hold up the next page's Run.
+    this.left = true;
+    abandon(this.ns);
+    this.resize?.disconnect();
+    document.documentElement.classList.remove("condis-has-toolbar");
+    document.documentElement.style.removeProperty("--condis-toolbar-height");
     this.status.destroy();
   }
 }

@@ -1,9 +1,12 @@
 // The playground page (docs/playground.md holds an empty div#condis-playground): an editor, an
 // output pane, a picker of examples, a share link (the code travels in the URL fragment) and
-// the reader's work kept in localStorage.
-import { loadEditor, siteRoot } from "./lazy.js";
+// the reader's work kept in localStorage (web/playground-store.js). The reader's own code ("Your
+// code") is never replaced by an example or a shared link: those open beside it, edits to them are
+// kept as drafts, and "Save as my code" makes one the reader's own in one click (with Undo).
+import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
-import { execute, forgetNamespace, restart, runtimeState, stop } from "./runtime.js";
+import * as store from "./playground-store.js";
+import { abandon, execute, forgetNamespace, restart, runtimeState, stop } from "./runtime.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
@@ -19,13 +22,12 @@ export function readScenarios(doc) {
   const node = doc.getElementById(DATA_ID);
   if (!node) return [];
   try {
-    const list = JSON.parse(node.textContent);
+    const list = JSON.parse(node.dataset.scenarios || "");
     return Array.isArray(list) ? list.filter((s) => s && typeof s.id === "string" && typeof s.code === "string") : [];
   } catch {
     return [];
   }
 }
-const storageKey = () => `${siteRoot().pathname}condis-playground.code`;
 
 export function encodeCode(code) {
   const bytes = new TextEncoder().encode(code);
@@ -51,21 +53,9 @@ function codeFromHash() {
   }
 }
 
-function load() {
-  try {
-    return localStorage.getItem(storageKey());
-  } catch {
-    return null;
-  }
-}
-
-function save(code) {
-  try {
-    localStorage.setItem(storageKey(), code);
-  } catch {
-    /* storage full or disabled: the work is still in the editor */
-  }
-}
+const MINE = "mine";
+const SHARED = "shared";
+const SHARED_OPTION = "#shared"; // the picker's value for the shared script (never a scenario id)
 
 class Playground {
   constructor(root) {
@@ -76,6 +66,7 @@ class Playground {
 
     this.scenarios = readScenarios(root.ownerDocument);
     const groups = [...new Set(this.scenarios.map((s) => s.group || "Examples"))];
+    this.sharedOption = el("option", { value: SHARED_OPTION }, "Shared link"); // in the picker once a link was opened
     this.picker = el("select", { id: "condis-pg-example", class: "condis-select", "aria-describedby": "condis-pg-summary" }, [
       el("option", { value: "" }, "Your code"),
       ...groups.map((group) =>
@@ -89,6 +80,21 @@ class Playground {
     this.picker.addEventListener("change", () => this.pick(this.picker.value));
     const pickerLabel = el("label", { for: this.picker.id, class: "condis-label" }, "Example");
     this.summaryLine = el("p", { class: "condis-muted condis-pg-summary", id: "condis-pg-summary" });
+    this.saveMineBtn = button("Save as my code", () => this.saveAsMine(), {
+      class: "condis-btn condis-pg-save-mine",
+      title: "Make this script your code (your current code can be brought back with Undo)",
+    });
+    this.backBtn = button("Back to your code", () => this.show(MINE), { class: "condis-btn condis-btn--quiet" });
+    this.revertDraftBtn = button("Put back the original", () => this.discardDraft(), { class: "condis-btn condis-btn--quiet" });
+    this.undoBtn = button("Undo", () => this.undoSave(), { class: "condis-btn condis-btn--quiet", hidden: true });
+    this.sourceNote = el("span", { class: "condis-pg-source-note" });
+    this.sourceBar = el("div", { class: "condis-pg-source", role: "group", "aria-label": "Whose code this is" }, [
+      this.sourceNote,
+      this.saveMineBtn,
+      this.revertDraftBtn,
+      this.backBtn,
+      this.undoBtn,
+    ]);
 
     this.runBtn = button("Run", () => this.run(), { class: "condis-btn condis-run", icon: "run", title: "Run (Shift+Enter or Ctrl+Enter in the editor)" });
     this.stopBtn = button("Stop", () => this.stop(), { class: "condis-btn", icon: "stop" });
@@ -125,6 +131,7 @@ class Playground {
         this.status.alert,
       ]),
       this.summaryLine,
+      this.sourceBar,
       this.shareBox,
       el("div", { class: "condis-playground-panes" }, [
         el("div", { class: "condis-playground-code" }, [el("h2", { class: "condis-pane-title" }, "Code"), this.editorHost]),
@@ -132,17 +139,108 @@ class Playground {
       ]),
     );
 
-    const shared = codeFromHash();
-    const initial = shared ?? load() ?? this.scenarios[0]?.code ?? FALLBACK_CODE;
-    if (shared != null) save(shared);
-    this.pendingCode = initial;
-    this.syncPicker(initial);
+    this.pendingCode = "";
+    const fromLink = codeFromHash();
+    if (fromLink != null) this.openShared(fromLink);
+    else {
+      const last = store.showing();
+      this.show(last && this.known(last) ? last : MINE);
+    }
     this.onHash = () => {
       const code = codeFromHash();
-      if (code != null) this.setCode(code);
+      if (code != null) this.openShared(code);
     };
     window.addEventListener("hashchange", this.onHash);
     this.mountEditor();
+  }
+
+  known(source) {
+    if (source === MINE) return true;
+    if (source === SHARED) return store.shared() != null;
+    return !!this.scenario(source);
+  }
+
+  scenario(source) {
+    return source.startsWith("example:") ? this.scenarios.find((s) => `example:${s.id}` === source) : undefined;
+  }
+
+  /** The code `source` starts from, before the reader's edits. */
+  pristine(source) {
+    if (source === MINE) return store.mine() ?? this.scenarios[0]?.code ?? FALLBACK_CODE;
+    if (source === SHARED) return store.shared() ?? "";
+    return this.scenario(source)?.code ?? "";
+  }
+
+  /** Show `source`: "mine", "shared" or "example:<id>" (with the reader's draft of it, if any). */
+  show(source) {
+    this.flushSave();
+    this.source = source;
+    const code = source === MINE ? this.pristine(MINE) : (store.drafts()[source] ?? this.pristine(source));
+    this.loading = true;
+    if (this.editor) this.editor.setValue(code);
+    else this.pendingCode = code;
+    this.loading = false;
+    store.write(store.PLAYGROUND_SHOWING, source);
+    this.undoBtn.hidden = true;
+    this.syncPicker();
+  }
+
+  openShared(code) {
+    if (code === store.mine()) {
+      this.show(MINE); // the reader's own link
+      return;
+    }
+    if (store.shared() !== code) store.setDraft(SHARED, null); // a new link: an old draft is not its draft
+    store.write(store.PLAYGROUND_SHARED, code);
+    this.show(SHARED);
+    this.status.announce("Opened the code from the link. Your own code is kept: pick Your code to go back to it.");
+  }
+
+  edited(code) {
+    if (this.loading) return;
+    this.syncPicker(code);
+    clearTimeout(this.saveTimer);
+    this.pendingSave = { source: this.source, code };
+    this.saveTimer = setTimeout(() => this.flushSave(), 250);
+  }
+
+  flushSave() {
+    clearTimeout(this.saveTimer);
+    const job = this.pendingSave;
+    this.pendingSave = null;
+    if (!job) return;
+    if (job.source === MINE) store.write(store.PLAYGROUND_MINE, job.code);
+    else store.setDraft(job.source, job.code === this.pristine(job.source) ? null : job.code);
+  }
+
+  saveAsMine() {
+    const code = this.code;
+    this.flushSave();
+    const before = store.mine();
+    if (before != null && before !== code) store.write(store.PLAYGROUND_PREVIOUS, before);
+    store.write(store.PLAYGROUND_MINE, code);
+    if (this.source !== MINE) store.setDraft(this.source, null);
+    this.show(MINE);
+    this.undoBtn.hidden = !(before != null && before !== code);
+    this.sourceBar.hidden = false;
+    this.sourceNote.textContent = "Saved as your code.";
+    this.status.announce(this.undoBtn.hidden ? "Saved as your code." : "Saved as your code. Undo brings your previous code back.");
+  }
+
+  undoSave() {
+    const previous = store.read(store.PLAYGROUND_PREVIOUS);
+    if (previous == null) return;
+    store.write(store.PLAYGROUND_MINE, previous);
+    store.remove(store.PLAYGROUND_PREVIOUS);
+    this.show(MINE);
+    this.status.announce("Your previous code is back.");
+  }
+
+  discardDraft() {
+    store.setDraft(this.source, null);
+    this.pendingSave = null;
+    this.show(this.source);
+    this.status.announce("Put back the original.");
   }
 
   async mountEditor() {
@@ -160,11 +258,7 @@ class Playground {
           return true;
         },
         onEscape: () => this.runBtn.focus(),
-        onChange: (code) => {
-          this.syncPicker(code);
-          clearTimeout(this.saveTimer);
-          this.saveTimer = setTimeout(() => save(code), 250);
-        },
+        onChange: (code) => this.edited(code),
       });
       this.root.dataset.condisReady = "true";
     } catch (error) {
@@ -176,37 +270,52 @@ class Playground {
     return this.editor ? this.editor.getValue() : this.pendingCode;
   }
 
-  setCode(code) {
-    if (this.editor) this.editor.setValue(code);
-    else this.pendingCode = code;
-    save(code);
-    this.syncPicker(code);
-  }
-
-  syncPicker(code) {
-    const scenario = this.scenarios.find((s) => s.code === code);
-    this.picker.value = scenario ? scenario.id : "";
+  /** The picker, the summary and the bar that says whose code is shown follow `this.source`. */
+  syncPicker(code = this.code) {
+    const source = this.source;
+    const scenario = this.scenario(source);
+    const hasShared = store.shared() != null;
+    if (hasShared && !this.sharedOption.isConnected) this.picker.options[0].after(this.sharedOption);
+    else if (!hasShared) this.sharedOption.remove();
+    this.picker.value = source === MINE ? "" : source === SHARED ? SHARED_OPTION : scenario ? scenario.id : "";
+    const draft = source !== MINE && code !== this.pristine(source);
     this.summaryLine.textContent = scenario
       ? scenario.summary
-      : "Your own code. Pick an example to start from one of the package's scenarios.";
+      : source === SHARED
+        ? "Code from a shared link."
+        : "Your own code, saved in this browser as you type. Pick an example to try one of the package's scenarios.";
+    this.root.dataset.condisSource = source === MINE ? "mine" : source === SHARED ? "shared" : "example";
+    this.saveMineBtn.hidden = source === MINE;
+    this.backBtn.hidden = source === MINE;
+    this.revertDraftBtn.hidden = !draft;
+    this.sourceNote.textContent =
+      source === MINE
+        ? ""
+        : `${source === SHARED ? "Not your code: it came with a link." : "An example, not your code."} ` +
+          (draft ? "Your edits to it are kept apart from your code." : "Your code is kept apart.");
+    this.sourceBar.hidden = source === MINE && this.undoBtn.hidden;
   }
 
-  pick(id) {
-    const scenario = this.scenarios.find((s) => s.id === id);
+  pick(value) {
+    if (value === "") return this.show(MINE);
+    if (value === SHARED_OPTION) return this.show(SHARED);
+    const scenario = this.scenarios.find((s) => s.id === value);
     if (!scenario) return;
-    this.setCode(scenario.code);
-    this.status.announce(`Loaded the example "${scenario.title}".`);
+    this.show(`example:${scenario.id}`);
+    this.status.announce(`Opened the example "${scenario.title}". Your own code is kept: pick Your code to go back to it.`);
   }
 
   run() {
     const token = ++this.token;
     forgetNamespace(NS); // each run starts from a clean namespace
     this.runBtn.setAttribute("aria-busy", "true");
+    this.waiting = true;
     return execute(
       { ns: NS, label: "playground", code: this.code },
       {
         begin: () => {
           if (token !== this.token) return;
+          this.waiting = false;
           forgetNamespace(NS);
           this.placeholder.hidden = true;
           this.area.clear();
@@ -217,6 +326,7 @@ class Playground {
         },
         settle: (status, note) => {
           if (token !== this.token) return;
+          this.waiting = false;
           this.runBtn.removeAttribute("aria-busy");
           if (status === "cancelled" || status === "failed") return;
           this.area.flush();
@@ -234,7 +344,10 @@ class Playground {
 
   async stop() {
     if (!runtimeState().busy) return;
-    await stop();
+    const waiting = this.waiting;
+    const { how } = await stop();
+    const stopped = how === "restarted" ? "Stopped. Python was restarted." : "Stopped.";
+    this.status.announce(waiting ? `${stopped} The run that was waiting to start was cancelled.` : stopped);
   }
 
   restart() {
@@ -264,9 +377,9 @@ class Playground {
   }
 
   unmount() {
+    abandon(NS); // leaving the page stops its run, so the next page's Run does not wait for it
     window.removeEventListener("hashchange", this.onHash);
-    clearTimeout(this.saveTimer);
-    if (this.editor) save(this.editor.getValue());
+    this.flushSave();
     this.status.destroy();
   }
 }

@@ -363,10 +363,13 @@ check("nb08-receive", MyCoReceiveNetBufferLists)
 # ## Exercise 2: answering OIDs
 #
 # Write a `MiniportCoOidRequest` for a NIC that knows two things: its link speed, `LINK_SPEED` (in
-# 100 bit/s units, 4 bytes), and its description, `VENDOR_DESCRIPTION` (bytes). Answer queries for
-# `OID_GEN_CO_LINK_SPEED` and `OID_GEN_CO_VENDOR_DESCRIPTION`; when the caller's buffer
-# (`InformationBufferLength`) is too small, say how much is needed; refuse every other OID with
-# `NDIS_STATUS_INVALID_OID`. (A real CoNDIS miniport must answer all the mandatory ones.)
+# 100 bit/s units, the same both ways), and its description, `VENDOR_DESCRIPTION` (bytes). Answer
+# queries for `OID_GEN_CO_LINK_SPEED` (an `NDIS_CO_LINK_SPEED`: two 4-byte counts, `Outbound` and
+# `Inbound`, so a pair of numbers and 8 bytes here) and `OID_GEN_CO_VENDOR_DESCRIPTION`; when the
+# caller's buffer (`InformationBufferLength`) is too small, say how much is needed; refuse every
+# other OID with `NDIS_STATUS_INVALID_OID`. (A real CoNDIS miniport must answer all the mandatory
+# ones: the verifier flags a refused mandatory query, or a success that wrote fewer bytes than the
+# OID's type, as rule R4.13.)
 
 # %%
 LINK_SPEED = 1_555_200
@@ -390,7 +393,7 @@ check("nb08-oid-request", MyCoOidRequest)
 # def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
 #     info = NdisRequest.DATA.QUERY_INFORMATION
 #     if info.Oid == OID_GEN_CO_LINK_SPEED:
-#         value, size = LINK_SPEED, 4
+#         value, size = (LINK_SPEED, LINK_SPEED), 8
 #     elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
 #         value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
 #     else:

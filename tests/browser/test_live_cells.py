@@ -49,11 +49,25 @@ def live(browser: Browser, site_server: SiteServer) -> Iterator[RecordedPage]:
     assert not foreign, "requests left the site's origin:\n" + json.dumps(sorted(set(foreign)), indent=1)
 
 
+FORGET_EDITS_JS = """() => {
+  const kept = Object.keys(localStorage).filter((k) => k.startsWith("condis-edu:v1:cells:"));
+  kept.forEach((k) => localStorage.removeItem(k));
+  return kept.length;
+}"""
+
+
 def reload_page(live: RecordedPage, server: SiteServer) -> Page:
-    """Back to a pristine first notebook page (full load: module state, runtime and all, is reset)."""
+    """Back to a pristine first notebook page (full load: module state, runtime and all, is reset).
+
+    Edited cells are saved in the browser and come back on a reload: a test's edits are forgotten
+    first, so the next test starts from the page's own code.
+    """
     page = live.page
     page.goto(server.base_url + first_page())
     page.wait_for_selector("[data-condis-cell]")
+    if page.evaluate(FORGET_EDITS_JS):
+        page.reload()
+        page.wait_for_selector("[data-condis-cell]")
     return page
 
 

@@ -673,7 +673,7 @@ def MyCoReceiveNetBufferLists(ProtocolBindingContext, ProtocolVcContext, NetBuff
 def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     info = NdisRequest.DATA.QUERY_INFORMATION
     if info.Oid == OID_GEN_CO_LINK_SPEED:
-        value, size = LINK_SPEED, 4
+        value, size = (LINK_SPEED, LINK_SPEED), 8
     elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
         value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
     else:
@@ -689,7 +689,7 @@ def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
 def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     info = NdisRequest.DATA.QUERY_INFORMATION
     if info.Oid == OID_GEN_CO_LINK_SPEED:
-        value, size = LINK_SPEED, 4
+        value, size = (LINK_SPEED, LINK_SPEED), 8
     elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
         value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
     else:
@@ -708,7 +708,7 @@ def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
 def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     info = NdisRequest.DATA.QUERY_INFORMATION
     if info.Oid == OID_GEN_CO_LINK_SPEED:
-        value, size = LINK_SPEED, 4
+        value, size = (LINK_SPEED, LINK_SPEED), 8
     elif info.Oid == OID_GEN_CO_VENDOR_DESCRIPTION:
         value, size = VENDOR_DESCRIPTION, len(VENDOR_DESCRIPTION)
     else:

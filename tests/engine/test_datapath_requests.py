@@ -35,8 +35,8 @@ from condis_edu.samples.loopback_miniport import datapath as mp_data
 from condis_edu.testing import loopback_machine
 
 
-def machine(complete: str = "inline") -> tuple[Machine, Any, Any]:
-    m, nic = loopback_machine()
+def machine(complete: str = "inline", verifier: str = "strict") -> tuple[Machine, Any, Any]:
+    m, nic = loopback_machine(verifier=verifier)
     mp_data.settings(nic).complete = complete
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -63,9 +63,31 @@ def test_mandatory_oids_are_answered() -> None:
         request = query(oid)
         assert ask(m, call, request) == NDIS_STATUS_SUCCESS, hex(oid)
         assert request.DATA.QUERY_INFORMATION.BytesWritten > 0
-    supported = query(OID_GEN_CO_SUPPORTED_LIST)
+    supported = query(OID_GEN_CO_SUPPORTED_LIST, length=256)
     ask(m, call, supported)
-    assert set(MANDATORY_CO_OIDS) <= set(supported.DATA.QUERY_INFORMATION.InformationBuffer)  # type: ignore[arg-type]
+    info = supported.DATA.QUERY_INFORMATION
+    assert isinstance(info.InformationBuffer, tuple)
+    assert set(MANDATORY_CO_OIDS) <= set(info.InformationBuffer)
+    assert info.BytesWritten == 4 * len(info.InformationBuffer)  # an array of 4-byte OIDs, not a count
+    speed = query(OID_GEN_CO_LINK_SPEED)
+    ask(m, call, speed)
+    assert speed.DATA.QUERY_INFORMATION.BytesWritten == 8  # NDIS_CO_LINK_SPEED: Outbound, Inbound
+    assert m.findings == []
+
+
+def test_mandatory_oid_answers_are_checked_on_the_pended_route_too() -> None:
+    from condis_edu.ndis import NdisMCoOidRequestComplete
+
+    m, nic, call = machine(verifier="collect")
+    nic.miniport.co.CoOidRequestHandler = lambda ctx, vc, request: NDIS_STATUS_PENDING
+    request = query(OID_GEN_CO_LINK_SPEED)
+    assert ask(m, call, request) == NDIS_STATUS_PENDING
+    assert m.findings == []
+    with m.running_as("loopback_miniport"):
+        NdisMCoOidRequestComplete(nic.handle, None, request, NDIS_STATUS_SUCCESS)  # wrote nothing
+    m.run_until_idle()
+    assert [f.rule.id for f in m.findings] == ["R4.13"]
+    assert "BytesWritten is 0" in m.findings[0].detail
 
 
 def test_short_buffer_and_unknown_oid() -> None:
@@ -98,7 +120,7 @@ def test_pended_oids_are_not_serialized_and_complete_later() -> None:
     m.run_until_idle()
     assert table.pending == {}
     assert table.completed[-2:] == [("OID_GEN_CO_LINK_SPEED", 0), ("OID_GEN_CO_VENDOR_DESCRIPTION", 0)]
-    assert first.DATA.QUERY_INFORMATION.InformationBuffer == 1_555_200
+    assert first.DATA.QUERY_INFORMATION.InformationBuffer == (1_555_200, 1_555_200)
 
 
 def test_cancel_reaches_the_miniport() -> None:
@@ -214,3 +236,24 @@ def test_a_pause_declared_early_is_held_until_drained(mode: str) -> None:
         cl_data.release_receives(call)
     m.run_until_idle()
     assert nic.state.name == "PAUSED" and [f.rule.id for f in m.findings] == ["R5.19"]
+
+
+def test_a_supported_list_counted_in_oids_not_bytes_is_flagged() -> None:
+    from condis_edu.ndis import NdisRequestQueryInformation
+
+    m, nic, call = machine(verifier="collect")
+
+    def counts_oids(ctx: Any, vc: Any, request: Any) -> int:
+        info = request.DATA.QUERY_INFORMATION
+        if request.RequestType == NdisRequestQueryInformation and info.Oid == OID_GEN_CO_SUPPORTED_LIST:
+            info.InformationBuffer = MANDATORY_CO_OIDS
+            info.BytesWritten = len(MANDATORY_CO_OIDS)  # the old loopback mistake: a count, not 4 bytes each
+            return NDIS_STATUS_SUCCESS
+        return NDIS_STATUS_INVALID_OID
+
+    nic.miniport.co.CoOidRequestHandler = counts_oids
+    assert ask(m, call, query(OID_GEN_CO_SUPPORTED_LIST, length=256)) == NDIS_STATUS_SUCCESS
+    assert [f.rule.id for f in m.findings] == ["R4.13"]
+    assert "4 bytes per item" in m.findings[0].detail
+    assert ask(m, call, query(OID_GEN_CO_LINK_SPEED)) == NDIS_STATUS_INVALID_OID  # refusing a mandatory one
+    assert [f.rule.id for f in m.findings] == ["R4.13", "R4.13"]

@@ -21,5 +21,16 @@ from condis_edu.exercises._core import (
     exercises,
     get,
 )
+from condis_edu.exercises._progress import progress_items
 
-__all__ = ["Check", "CheckFailed", "CheckOutcome", "CheckResult", "Exercise", "check", "exercises", "get"]
+__all__ = [
+    "Check",
+    "CheckFailed",
+    "CheckOutcome",
+    "CheckResult",
+    "Exercise",
+    "check",
+    "exercises",
+    "get",
+    "progress_items",
+]

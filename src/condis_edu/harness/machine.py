@@ -24,7 +24,12 @@ from typing import Any
 
 from condis_edu._library.core import DRIVER_ENTRY_SPEC, DRIVER_UNLOAD_SPEC, NdisLibrary
 from condis_edu._library.ddi.datapath import peek_state
-from condis_edu._library.ddi.intermediate import pause_stack_above, restart_stack_above
+from condis_edu._library.ddi.intermediate import (
+    is_intermediate,
+    pause_stack_above,
+    restart_stack_above,
+    unassociated_im,
+)
 from condis_edu._library.ddi.requests import reset_adapter
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
@@ -167,6 +172,9 @@ class Machine:
         if NT_SUCCESS(status):
             record.loaded = True
             lib.trace.add_participant(name, lower=bool(record.miniports) and record.protocol is None)
+            unassociated = unassociated_im(record)
+            if unassociated:
+                lib.report("R5.01", record, "DriverEntry", f"returned {status_name(status)} but {unassociated}")
             return record
         lib.trace.add_participant(name, lower=False)
         leftovers = [m.handle.label for m in record.live_miniports()]
@@ -208,6 +216,8 @@ class Machine:
         record.loaded = False
         if still:
             rule = "R1.45" if len(record.miniports) > 1 and record.live_miniports() else "R1.06"
+            if any(is_intermediate(m.chars) for m in record.miniports) and record.protocol is not None:
+                rule = "R5.03"  # an IM: both edges go in its unload routine
             lib.report(
                 rule,
                 record,

@@ -114,12 +114,13 @@ class MDL:
     Page: https://learn.microsoft.com/windows-hardware/drivers/kernel/using-mdls
     """
 
-    __slots__ = ("ByteCount", "MappedSystemVa", "Next", "_label", "_pooled")
+    __slots__ = ("ByteCount", "MappedSystemVa", "Next", "_label", "_nbl", "_pooled")
 
     Next: MDL | None
     ByteCount: int
     MappedSystemVa: bytearray
     _label: str
+    _nbl: NET_BUFFER_LIST | None
     _pooled: bool
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -132,6 +133,7 @@ class MDL:
         self.ByteCount = len(data)
         self.MappedSystemVa = data
         self._label = label
+        self._nbl = None  # the NBL it is watched with while handed away (condis_edu._library.watch)
         self._pooled = pooled
         return self
 
@@ -162,6 +164,7 @@ class NET_BUFFER:
         "Next",
         "ProtocolReserved",
         "_label",
+        "_nbl",
         "_own_mdl",
         "_pool",
     )
@@ -176,6 +179,7 @@ class NET_BUFFER:
     ProtocolReserved: list[object]
     MiniportReserved: list[object]
     _label: str
+    _nbl: NET_BUFFER_LIST | None
     _pool: object
     _own_mdl: MDL | None
 
@@ -195,6 +199,7 @@ class NET_BUFFER:
         self.ProtocolReserved = [None, None, None, None]
         self.MiniportReserved = [None, None, None, None]
         self._label = label
+        self._nbl = None  # the NBL it is watched with while handed away (condis_edu._library.watch)
         self._pool = pool
         self._own_mdl = None
         return self

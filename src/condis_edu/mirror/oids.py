@@ -246,6 +246,10 @@ class OidInfo:
     """A CoNDIS miniport must answer it (R4.13)."""
     per_vc: bool = False
     """Statistics that answer per VC when a VC handle is given (R4.14)."""
+    size: int = 0
+    """The fewest bytes a successful query answer holds (its documented type), 0 if not known."""
+    array: bool = False
+    """The answer is an array of 4-byte items (``BytesWritten`` is 4 x the number of items)."""
 
     @property
     def page(self) -> str:
@@ -253,8 +257,16 @@ class OidInfo:
         return "https://learn.microsoft.com/windows-hardware/drivers/network/" + self.name.lower().replace("_", "-")
 
 
-def _co(name: str, value: int, access: str, mandatory: bool = False, per_vc: bool = False) -> OidInfo:
-    return OidInfo(name, value, access, True, mandatory, per_vc)
+def _co(
+    name: str,
+    value: int,
+    access: str,
+    mandatory: bool = False,
+    per_vc: bool = False,
+    size: int = 0,
+    array: bool = False,
+) -> OidInfo:
+    return OidInfo(name, value, access, True, mandatory, per_vc, size, array)
 
 
 def _cl(name: str, value: int, access: str) -> OidInfo:
@@ -262,22 +274,22 @@ def _cl(name: str, value: int, access: str) -> OidInfo:
 
 
 _ENTRIES: Final = (
-    _co("OID_GEN_CO_SUPPORTED_LIST", OID_GEN_CO_SUPPORTED_LIST, QUERY, mandatory=True),
-    _co("OID_GEN_CO_HARDWARE_STATUS", OID_GEN_CO_HARDWARE_STATUS, QUERY, mandatory=True),
-    _co("OID_GEN_CO_MEDIA_SUPPORTED", OID_GEN_CO_MEDIA_SUPPORTED, QUERY, mandatory=True),
-    _co("OID_GEN_CO_MEDIA_IN_USE", OID_GEN_CO_MEDIA_IN_USE, QUERY, mandatory=True),
-    _co("OID_GEN_CO_LINK_SPEED", OID_GEN_CO_LINK_SPEED, QUERY, mandatory=True),
-    _co("OID_GEN_CO_VENDOR_ID", OID_GEN_CO_VENDOR_ID, QUERY, mandatory=True),
-    _co("OID_GEN_CO_VENDOR_DESCRIPTION", OID_GEN_CO_VENDOR_DESCRIPTION, QUERY, mandatory=True),
-    _co("OID_GEN_CO_DRIVER_VERSION", OID_GEN_CO_DRIVER_VERSION, QUERY, mandatory=True),
+    _co("OID_GEN_CO_SUPPORTED_LIST", OID_GEN_CO_SUPPORTED_LIST, QUERY, mandatory=True, size=4, array=True),
+    _co("OID_GEN_CO_HARDWARE_STATUS", OID_GEN_CO_HARDWARE_STATUS, QUERY, mandatory=True, size=4),
+    _co("OID_GEN_CO_MEDIA_SUPPORTED", OID_GEN_CO_MEDIA_SUPPORTED, QUERY, mandatory=True, size=4, array=True),
+    _co("OID_GEN_CO_MEDIA_IN_USE", OID_GEN_CO_MEDIA_IN_USE, QUERY, mandatory=True, size=4, array=True),
+    _co("OID_GEN_CO_LINK_SPEED", OID_GEN_CO_LINK_SPEED, QUERY, mandatory=True, size=8),
+    _co("OID_GEN_CO_VENDOR_ID", OID_GEN_CO_VENDOR_ID, QUERY, mandatory=True, size=4),
+    _co("OID_GEN_CO_VENDOR_DESCRIPTION", OID_GEN_CO_VENDOR_DESCRIPTION, QUERY, mandatory=True, size=1),
+    _co("OID_GEN_CO_DRIVER_VERSION", OID_GEN_CO_DRIVER_VERSION, QUERY, mandatory=True, size=2),
     _co("OID_GEN_CO_PROTOCOL_OPTIONS", OID_GEN_CO_PROTOCOL_OPTIONS, SET),
-    _co("OID_GEN_CO_MAC_OPTIONS", OID_GEN_CO_MAC_OPTIONS, QUERY, mandatory=True),
-    _co("OID_GEN_CO_MEDIA_CONNECT_STATUS", OID_GEN_CO_MEDIA_CONNECT_STATUS, QUERY, mandatory=True),
-    _co("OID_GEN_CO_VENDOR_DRIVER_VERSION", OID_GEN_CO_VENDOR_DRIVER_VERSION, QUERY, mandatory=True),
+    _co("OID_GEN_CO_MAC_OPTIONS", OID_GEN_CO_MAC_OPTIONS, QUERY, mandatory=True, size=4),
+    _co("OID_GEN_CO_MEDIA_CONNECT_STATUS", OID_GEN_CO_MEDIA_CONNECT_STATUS, QUERY, mandatory=True, size=4),
+    _co("OID_GEN_CO_VENDOR_DRIVER_VERSION", OID_GEN_CO_VENDOR_DRIVER_VERSION, QUERY, mandatory=True, size=4),
     _co("OID_GEN_CO_SUPPORTED_GUIDS", OID_GEN_CO_SUPPORTED_GUIDS, QUERY),
     _co("OID_GEN_CO_GET_TIME_CAPS", OID_GEN_CO_GET_TIME_CAPS, QUERY),
     _co("OID_GEN_CO_GET_NETCARD_TIME", OID_GEN_CO_GET_NETCARD_TIME, QUERY),
-    _co("OID_GEN_CO_MINIMUM_LINK_SPEED", OID_GEN_CO_MINIMUM_LINK_SPEED, QUERY, mandatory=True),
+    _co("OID_GEN_CO_MINIMUM_LINK_SPEED", OID_GEN_CO_MINIMUM_LINK_SPEED, QUERY, mandatory=True, size=8),
     _co("OID_GEN_CO_XMIT_PDUS_OK", OID_GEN_CO_XMIT_PDUS_OK, QUERY, per_vc=True),
     _co("OID_GEN_CO_RCV_PDUS_OK", OID_GEN_CO_RCV_PDUS_OK, QUERY, per_vc=True),
     _co("OID_GEN_CO_XMIT_PDUS_ERROR", OID_GEN_CO_XMIT_PDUS_ERROR, QUERY, per_vc=True),

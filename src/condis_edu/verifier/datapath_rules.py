@@ -31,7 +31,8 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "NDIS_SEND_FLAGS_DISPATCH_LEVEL is set only when the caller really runs at DISPATCH_LEVEL.",
         "NdisCoSendNetBufferLists",
         "ddi:nf-ndis-ndiscosendnetbufferlists.md",
-        not_checked="the simulation has no IRQL, so the flag cannot be wrong",
+        not_checked="no IRQL in the simulation: every caller runs at the same level, so the flag can never disagree "
+        "with it",
     ),
     _r(
         "R3.03",
@@ -44,8 +45,6 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "An intermediate driver forwarding NBLs saves and restores the SourceHandle it overwrote.",
         "NdisCoSendNetBufferLists NdisMSendNetBufferListsComplete",
         "net:sending-net-buffer-structures-from-condis-drivers.md",
-        not_checked="the sample IM copies data into its own NBLs; forwarding the same NBLs is caught by the "
-        "ownership checks instead",
     ),
     _r(
         "R3.05",
@@ -55,25 +54,24 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
     ),
     _r(
         "R3.06",
-        "From a send until its completion the sender owns none of the NBLs: it may not send, free or "
-        "otherwise pass them on.",
-        "NdisCoSendNetBufferLists NdisFreeNetBufferList",
+        "From a hand-off until the NBLs come back the sender holds none of them: it may not send, free, "
+        "pass on, read or write them, their NET_BUFFERs, MDLs or data.",
+        "NdisCoSendNetBufferLists NdisFreeNetBufferList NdisGetDataBuffer NdisMCoIndicateReceiveNetBufferLists",
         "ddi:nf-ndis-ndiscosendnetbufferlists.md",
     ),
     _r(
         "R3.07",
         "No new send on a VC after the client called NdisClCloseCall for it.",
         "NdisCoSendNetBufferLists",
-        "net:sending-and-receiving-data2.md",
-        not_checked="NDIS completes such sends with NDIS_STATUS_VC_NOT_ACTIVATED once the VC is deactivated (Q3); "
-        "the window between close and deactivation is not flagged",
+        "net:sending-and-receiving-data2.md; ddi:nf-ndis-ndisclclosecall.md",
     ),
     _r(
         "R3.09",
         "The miniport accepts every send and keeps ownership of what it queues.",
         "MiniportCoSendNetBufferLists",
         "ddi:nc-ndis-miniport_co_send_net_buffer_lists.md",
-        not_checked="accepting is structural (the handler returns nothing); keeping ownership is checked by R3.10",
+        not_checked="MiniportCoSendNetBufferLists returns VOID, so there is no way for a miniport to refuse a send; "
+        "keeping ownership of what it queues is checked as R3.10 and R3.06",
     ),
     _r(
         "R3.10",
@@ -94,7 +92,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "On a medium with a minimum frame size the miniport pads short packets.",
         "MiniportCoSendNetBufferLists",
         "ddi:nc-ndis-miniport_co_send_net_buffer_lists.md",
-        not_checked="the simulated media have no wire format",
+        not_checked="the simulated media carry no wire format and no minimum frame size, so there is nothing to pad",
     ),
     # ------------------------------------------------------------------ 3b. receive
     _r(
@@ -133,21 +131,26 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "A call manager creates the VC before it dispatches an incoming call it learned from signaling.",
         "NdisCmDispatchIncomingCall",
         "ddi:nf-ndis-ndiscocreatevc.md",
-        not_checked="checked by the control path as R2.02 (the VC handle must exist)",
+        not_checked="the same condition is checked as R2.02: NdisCmDispatchIncomingCall needs a live VC handle, "
+        "which only exists once the call manager created the VC",
     ),
     _r(
         "R3.32",
         "The current owner may relink NBLs but not move NET_BUFFERs between NBLs or edit NB.Next.",
         "NdisCoSendNetBufferLists",
         "nbl:ns-nbl-net_buffer_list.md",
-        not_checked="NET_BUFFER chains are not compared across hand-offs",
+        not_checked="NDIS would have to record every NBL's NET_BUFFER chain at each hand-off and compare it on the "
+        "way back, which the send path cannot afford (its benchmark budget); a driver that does not hold "
+        "the NBL editing NB.Next is caught as R3.06",
     ),
     _r(
         "R3.37",
         "An NB's MiniportReserved and ProtocolReserved belong to one driver each.",
         "MiniportCoSendNetBufferLists",
         "nbl:ns-nbl-net_buffer.md",
-        not_checked="the reserved areas are plain lists the engine does not watch",
+        not_checked="the reserved areas are the drivers' own scratch memory: NDIS never reads them, and checking who "
+        "writes which would cost a guarded copy of every NET_BUFFER at each hand-off; touching them "
+        "without holding the NBL is caught as R3.06",
     ),
     # ------------------------------------------------------------------ 4. OIDs, status, reset
     _r(
@@ -161,25 +164,26 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "The NDIS_OID_REQUEST and its buffer stay valid until the request completes.",
         "NdisCoOidRequest",
         "ddi:nf-ndis-ndiscooidrequest.md",
-        not_checked="Python keeps the objects alive for us",
+        not_checked="no freeing in Python: an object stays valid as long as anyone refers to it, so the buffer "
+        "cannot go away before the request completes",
     ),
     _r(
         "R4.05",
-        "Connectionless OIDs go through NdisOidRequest, not NdisCoOidRequest.",
+        "Connectionless OIDs go through NdisOidRequest, not NdisCoOidRequest (OID codes with a CoNDIS name, "
+        "OID_GEN_CO_*, may use either).",
         "NdisCoOidRequest",
-        "ddi:nf-ndis-ndiscooidrequest.md",
-        not_checked="most OID_GEN_CO_* codes are aliases of the connectionless codes, so the code alone cannot tell",
+        "ddi:nf-ndis-ndiscooidrequest.md; ddi:nf-ndis-ndisoidrequest.md",
     ),
     _r(
         "R4.07",
         "MiniportCoOidRequest returns one of its documented statuses.",
         "MiniportCoOidRequest",
         "ddi:nc-ndis-miniport_co_oid_request.md",
-        not_checked="any final status is passed through to the protocol (Q20)",
     ),
     _r("R4.09", "A miniport fails a set request with out-of-range values with NDIS_STATUS_INVALID_DATA.",
        "MiniportCoOidRequest", "ddi:nc-ndis-miniport_co_oid_request.md",
-       not_checked="NDIS does not look at OID payloads, so it cannot tell a bad value from a good one"),
+       not_checked="NDIS does not validate OID payloads (the MiniportCoOidRequest page says so), so whether a value "
+        "is out of range is for the miniport alone to decide"),
     _r(
         "R4.10",
         "NdisMCoOidRequestComplete answers a request the miniport pended, with a final status.",
@@ -196,12 +200,13 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "R4.13",
         "A CoNDIS miniport answers the mandatory OID_GEN_CO_* queries.",
         "MiniportCoOidRequest",
-        "net:querying-a-connection-oriented-miniport-driver.md",
-        not_checked="the sample miniport answers them; a learner's miniport is tested by exercise, not by NDIS",
+        "net:querying-a-connection-oriented-miniport-driver.md; net:oid-gen-co-link-speed.md; "
+        "net:oid-gen-co-supported-list.md",
     ),
     _r("R4.14", "Statistics OIDs answer per VC when a VC handle is given, adapter-wide otherwise.",
        "MiniportCoOidRequest", "net:querying-a-connection-oriented-miniport-driver.md",
-       not_checked="only the miniport knows its counters; the sample answers both ways"),
+       not_checked="the per-VC and adapter-wide counters are the miniport's own: NDIS passes the VC handle "
+        "(checked) but keeps no statistics to compare the answer with"),
     _r(
         "R4.17",
         "The miniport indicates status only between NdisMSetMiniportAttributes and the end of "
@@ -223,7 +228,9 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
     ),
     _r("R4.22", "Protocols neither send nor issue OID requests while a reset runs.",
        "NdisCoSendNetBufferLists NdisCoOidRequest", "net:reset.md",
-       not_checked="NDIS refuses them instead (sends complete, OIDs return, with NDIS_STATUS_RESET_IN_PROGRESS)"),
+       not_checked="NDIS itself refuses such sends and OID requests with NDIS_STATUS_RESET_IN_PROGRESS (modelled "
+        "and tested): a protocol that tries is answered, and the documented outcome is the refusal, not "
+        "a fault"),
     _r(
         "R4.23",
         "MiniportResetEx returns SUCCESS, PENDING, RESET_IN_PROGRESS, SOFT_ERRORS or HARD_ERRORS.",
@@ -232,7 +239,8 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
     ),
     _r("R4.25", "A deserialized miniport completes the sends it had queued when a reset starts.",
        "MiniportResetEx", "net:hardware-reset.md",
-       not_checked="any final status is accepted (Q5); that every send comes back is R4.26"),
+       not_checked="the miniport completes its queued sends with whatever final status it chooses, and NDIS accepts "
+        "any; that every send does come back is checked as R4.26"),
     _r(
         "R4.26",
         "From NDIS 6.30 every pending send is completed before the reset completes.",
@@ -253,16 +261,15 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "MiniportResetEx never stalls for long; longer work pends.",
         "MiniportResetEx",
         "ddi:nc-ndis-miniport_reset.md",
-        not_checked="the simulation has no wall clock",
+        not_checked="timing only: the simulation has no wall clock, so a stall cannot be measured",
     ),
     # ------------------------------------------------------------------ 5. IM, pause
     _r("R4.30", "An intermediate driver holds sends and upward indications between RESET_START and RESET_END.",
-       "ProtocolCoStatusEx", "net:intermediate-driver-reset-operations.md",
-       not_checked="NDIS refuses the IM's sends during the reset anyway; holding upward indications is invisible"),
-    _r("R5.01", "An IM's DriverEntry registers its miniport (intermediate), its protocol, then associates them.",
+       "ProtocolCoStatusEx NdisMIndicateReceiveNetBufferLists", "net:intermediate-driver-reset-operations.md"),
+    _r("R5.01", "An IM's DriverEntry registers its miniport (intermediate) and its protocol, then associates them "
+       "with NdisIMAssociateMiniport before it returns.",
        "NdisMRegisterMiniportDriver NdisRegisterProtocolDriver NdisIMAssociateMiniport",
-       "net:intermediate-driver-driverentry-function.md",
-       not_checked="each call is checked on its own (R1.15, R5.02, R5.06); their order is not"),
+       "net:initializing-an-intermediate-driver.md; ddi:nf-ndis-ndisimassociateminiport.md"),
     _r(
         "R5.02",
         "An intermediate driver's virtual miniport supplies the required handlers and leaves "
@@ -277,25 +284,26 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "ddi:nf-ndis-ndisiminitializedeviceinstanceex.md",
     ),
     _r("R5.03", "An IM's unload routine deregisters both its miniport and its protocol registration.",
-       "MiniportDriverUnload", "net:unloading-an-intermediate-driver.md",
-       not_checked="the control path's R1.06 covers undoing registrations"),
+       "MiniportDriverUnload", "net:unloading-an-intermediate-driver.md"),
     _r("R5.04", "An IM's virtual miniport is connectionless; CoNDIS lives only on its protocol edge.",
-       "NdisSetOptionalHandlers", "net:intermediate-driver-design-concepts.md",
-       not_checked="a virtual miniport that registered Co handlers is not refused yet"),
+       "NdisSetOptionalHandlers", "net:intermediate-driver-design-concepts.md"),
     _r("R5.09", "Before MiniportInitializeEx an IM undoes with NdisIMCancelInitializeDeviceInstance, after it with "
        "NdisIMDeInitializeDeviceInstance.", "NdisIMCancelInitializeDeviceInstance NdisIMDeInitializeDeviceInstance",
-       "ddi:nf-ndis-ndisimcancelinitializedeviceinstance.md",
-       not_checked="both DDIs answer with their documented statuses; using the wrong one is not flagged"),
+       "ddi:nf-ndis-ndisimcancelinitializedeviceinstance.md; ddi:nf-ndis-ndisimdeinitializedeviceinstance.md"),
     _r("R5.11", "After NdisCloseAdapterEx an IM fails the sends aimed at that binding.", "MiniportSendNetBufferLists",
        "net:intermediate-driver-unbinding-operations.md",
-       not_checked="NDIS refuses sends on a closed binding with a usage error, whatever the IM does"),
+       not_checked="an IM that forwards anyway calls NdisCoSendNetBufferLists on a closed binding's dead VC handle "
+        "and gets the stale-handle usage error; failing the send itself is the IM's own completion, "
+        "which NDIS cannot tell from a send that failed for another reason"),
     _r("R5.12", "Every NDIS 6 IM implements pause and restart on both edges.", "NdisMRegisterMiniportDriver",
        "net:registering-an-intermediate-driver-as-a-miniport-driver.md",
-       not_checked="the miniport edge is checked by R5.02 (Pause and Restart are required); the protocol edge by "
-       "the control path's binding rules"),
+       not_checked="the miniport edge is checked as R5.02 (Pause and Restart handlers are required for an IM); the "
+        "protocol edge by the registration rules for protocol handlers"),
     _r("R5.15", "Sends and receives happen only while the adapter is Running or Pausing.",
        "NdisCoSendNetBufferLists NdisMCoIndicateReceiveNetBufferLists", "net:miniport-adapter-states-and-operations.md",
-       not_checked="sends are completed by NDIS with NDIS_STATUS_PAUSED (Q2); receives are R5.20"),
+       not_checked="NDIS enforces it itself: a send while the adapter is not Running is completed by NDIS with "
+        "NDIS_STATUS_PAUSED (modelled and tested); a receive outside Running or Pausing is refused as "
+        "R5.20"),
     _r(
         "R5.19",
         "A pause completes only after every send is completed and every indicated receive returned.",
@@ -313,7 +321,8 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "A protocol stops sending while its binding is Pausing or Paused.",
         "NdisCoSendNetBufferLists",
         "net:pausing-a-binding.md",
-        not_checked="NDIS completes such sends with NDIS_STATUS_PAUSED instead (Q2, Q19)",
+        not_checked="NDIS enforces it itself: a send on a Pausing or Paused binding is completed by NDIS with "
+        "NDIS_STATUS_PAUSED (modelled and tested), so the data never reaches the miniport",
     ),
     _r(
         "R6.10",

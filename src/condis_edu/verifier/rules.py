@@ -96,7 +96,8 @@ _RULES: Final = (
         "CoNDIS miniports are deserialized and serialize their own handlers.",
         "MiniportCoSendNetBufferLists",
         "net:connection-oriented-ndis-miniport-drivers.md",
-        not_checked="the simulation runs one handler at a time, so there is no concurrency to get wrong",
+        not_checked="no concurrency in the simulation: one handler runs at a time on one thread, so handlers never "
+        "overlap and there is nothing a driver could fail to serialize",
     ),
     _r(
         "R1.18",
@@ -207,10 +208,9 @@ _RULES: Final = (
     ),
     _r(
         "R1.41",
-        "A CoNDIS WAN miniport never loops packets back.",
-        "MiniportCoSendNetBufferLists",
+        "A CoNDIS WAN miniport never loops packets back (no receive indication marked as a looped-back packet).",
+        "MiniportCoSendNetBufferLists NdisMCoIndicateReceiveNetBufferLists",
         "net:wan-specific-capabilities-of-condis-wan-drivers.md",
-        not_checked="a send-path rule: it belongs to the data path engine",
     ),
     _r(
         "R1.44",
@@ -296,22 +296,25 @@ _RULES: Final = (
         "If NdisCmActivateVc does not pend, the call manager calls its own completion handler.",
         "NdisCmActivateVc",
         "ddi:nf-ndis-ndiscmactivatevc.md",
-        not_checked="a driver calling its own function is invisible to NDIS",
+        not_checked="a driver calling its own function is invisible to NDIS: the call manager's own completion "
+        "handler is not an NDIS entry point",
     ),
     _r(
         "R2.21",
         "A failed re-activation leaves the VC working with its previous parameters.",
         "MiniportCoActivateVc",
         "ddi:nc-ndis-miniport_co_activate_vc.md",
-        not_checked="NDIS keeps the VC active (our table does); whether the miniport restored its own "
-        "parameters is invisible until the data path exists",
+        not_checked="the VC's media parameters live in the miniport's own context: NDIS keeps the VC active after a "
+        "failed re-activation (checked by the VC state table), but which parameters the miniport then "
+        "applies never crosses the NDIS boundary",
     ),
     _r(
         "R2.22",
         "With ROUND_UP_FLOW/ROUND_DOWN_FLOW the miniport writes the rounded parameters back.",
         "MiniportCoActivateVc",
         "ddi:nc-ndis-miniport_co_activate_vc.md",
-        not_checked="the correct rounded values are medium-specific; NDIS cannot know them",
+        not_checked="the correct rounded values are medium-specific and computed by the miniport from its hardware; "
+        "NDIS has no way to know them",
     ),
     _r(
         "R2.23",
@@ -355,7 +358,8 @@ _RULES: Final = (
         "If NdisCmDeactivateVc does not pend, the call manager calls its own completion handler.",
         "NdisCmDeactivateVc",
         "ddi:nf-ndis-ndiscmdeactivatevc.md",
-        not_checked="a driver calling its own function is invisible to NDIS",
+        not_checked="a driver calling its own function is invisible to NDIS: the call manager's own completion "
+        "handler is not an NDIS entry point",
     ),
     _r(
         "R2.34",
@@ -393,7 +397,7 @@ _RULES: Final = (
         "A client drops every party but the last before closing a multipoint call.",
         "NdisClCloseCall",
         "net:client-initiated-request-to-close-a-call.md",
-        not_checked="multipoint calls (NdisClAddParty) are not part of engine part 1",
+        not_checked="multipoint calls (NdisClAddParty, NdisClDropParty) are not simulated yet",
     ),
     _r(
         "R2.45",

@@ -250,8 +250,14 @@ def _complete(lib: NdisLibrary, adapter: Adapter, caller: Driver, head: NET_BUFF
             lib.report("R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}")
             return
         binding = next((b for b in adapter.bindings if b.handle is nbl.SourceHandle), None)
-        if binding is None:  # pragma: no cover - SourceHandle was checked at send time
-            lib.report("R3.04", caller, ddi, f"{nbl.label}.SourceHandle no longer names a binding")
+        if binding is None:  # an IM that overwrote SourceHandle to forward the NBL and did not restore it
+            lib.report(
+                "R3.04",
+                caller,
+                ddi,
+                f"{nbl.label}.SourceHandle is {nbl.SourceHandle!r}, no longer the sender's binding: restore it "
+                "before completing",
+            )
             return
         seen.append(nbl)
         groups.setdefault(binding, []).append(nbl)
@@ -315,6 +321,13 @@ def _indicate(
     if caller is not adapter.driver:
         lib.report("R3.20", caller, ddi, f"{caller.name} is not the miniport of {adapter.name}")
         return
+    im_protocol = adapter.miniport.im_protocol
+    resetting = state_of(lib).resetting
+    if im_protocol is not None and resetting:
+        below = next((b.adapter for b in im_protocol.bindings if b.adapter in resetting), None)
+        if below is not None:  # between RESET_START and RESET_END of the adapter under the IM
+            lib.report("R4.30", caller, ddi, f"{below.name}, under {adapter.name}, is resetting: hold the indication")
+            return
     if adapter.state not in _RECEIVE_STATES:
         lib.report("R5.20", caller, ddi, f"{adapter.name} is {adapter.state.name}: no receive indications")
         return

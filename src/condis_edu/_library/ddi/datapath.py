@@ -48,7 +48,9 @@ from condis_edu._library.handlers import HANDLER_SPECS, HandlerSpec
 from condis_edu._library.objects import Adapter, Binding, Driver, Vc
 from condis_edu._library.ownership import owned_by, refuse, rollback, transfer, transfer_owned
 from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.call import CallState
 from condis_edu._library.states.vc import VcState
+from condis_edu._library.watch import watch_held_by
 from condis_edu.errors import (
     BugCheck,
     CallerUnknownError,
@@ -57,10 +59,11 @@ from condis_edu.errors import (
     SimulationHalted,
     VerifierViolation,
 )
-from condis_edu.mirror.constants import NDIS_RECEIVE_FLAGS_RESOURCES
+from condis_edu.mirror.constants import NDIS_RECEIVE_FLAGS_RESOURCES, NdisMediumCoWan
 from condis_edu.mirror.handles import NDIS_HANDLE, HandleTable
-from condis_edu.mirror.nbl import NET_BUFFER_LIST, Holder, HolderKind
+from condis_edu.mirror.nbl import NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET, NET_BUFFER_LIST, Holder, HolderKind
 from condis_edu.mirror.status import (
+    NDIS_STATUS_CLOSING,
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_RESET_IN_PROGRESS,
@@ -87,6 +90,7 @@ __all__ = [
 
 _RUNNING: Final = AdapterState.RUNNING
 _ACTIVE_VC: Final = VcState.ACTIVE
+_CLOSING_CALL: Final = CallState.CLOSING
 _DATA_VC_STATES: Final = frozenset({VcState.ACTIVE, VcState.REACTIVATING})
 _RECEIVE_ADAPTER_STATES: Final = frozenset({AdapterState.RUNNING, AdapterState.PAUSING, AdapterState.RESTARTING})
 """R5.15/R5.24: receives may be indicated while Running, Pausing, and from MiniportRestart on."""
@@ -332,6 +336,16 @@ def _bad_link(head: object) -> str | None:
     return None
 
 
+def _looped_back(head: NET_BUFFER_LIST | None) -> NET_BUFFER_LIST | None:
+    """The first NBL of the chain marked as a looped-back packet, or None (R1.41)."""
+    nbl = head
+    while nbl is not None:
+        if nbl.NblFlags & NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET:
+            return nbl
+        nbl = nbl.Next
+    return None
+
+
 def _caller(lib: NdisLibrary) -> Driver | None:
     stack = lib.stack
     return stack[-1] if stack else None
@@ -411,6 +425,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     if (
         caller is path.protocol
         and vc.state is _ACTIVE_VC
+        and vc.call_state is not _CLOSING_CALL
         and adapter.state is _RUNNING
         and NetBufferLists is not None
         and SendFlags.__class__ is int
@@ -447,6 +462,8 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
                 _escaped(lib, mp, SPEC_MP_SEND, exc)
                 raise
             stack.pop()
+            if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
+                watch_held_by(path.state.pools.every_nbl(), path.sent)
             return
         # An NBL failed the check: undo the partial walk, then take the checked route. The NBLs
         # walked so far were owned by the sender, so "owned by the sender" is a faithful undo.
@@ -474,7 +491,11 @@ def _send(
         return
     adapter = path.adapter
     status = 0
-    if vc.state not in _DATA_VC_STATES:
+    if vc.call_state is _CLOSING_CALL and vc.af is not None:
+        # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
+        lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
+        status = NDIS_STATUS_CLOSING
+    elif vc.state not in _DATA_VC_STATES:
         status = NDIS_STATUS_VC_NOT_ACTIVATED
     elif adapter in path.state.resetting:
         status = NDIS_STATUS_RESET_IN_PROGRESS
@@ -523,6 +544,8 @@ def _send(
         (vc.miniport_context, head, flags),
         (vc.handle, label or (_chain_label(head) if lib.trace.enabled else ""), _flags(flags)),
     )
+    if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
+        watch_held_by(path.state.pools.every_nbl(), path.sent)
 
 
 def _stamp_owned(head: NET_BUFFER_LIST, path: VcPath, target: Holder) -> int:
@@ -811,6 +834,12 @@ def _indicate(
             )
             return
         nbl, count = nbl.Next, count + 1
+    general = path.adapter.general
+    if general is not None and general.MediaType == NdisMediumCoWan:
+        looped = _looped_back(head)
+        if looped is not None:
+            lib.report("R1.41", caller, ddi, f"{looped.label} carries NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET on a WAN VC")
+            return
     resources = bool(flags & NDIS_RECEIVE_FLAGS_RESOURCES)
     target = path.lent if resources else path.indicated
     n = transfer(head, path.mp_owner, target)
@@ -830,6 +859,8 @@ def _indicate(
         vc.outstanding_receives += n
         path.adapter.outstanding_receives += n
         _up(lib, path.protocol, SPEC_PT_RECEIVE, fn, args, shown)
+        if vc.outstanding_receives:  # the protocol kept some: the miniport may not look at them (R3.06)
+            watch_held_by(path.state.pools.every_nbl(), path.indicated)
         return
     # RESOURCES: the NBLs are only lent. Remember the chain as NDIS handed it over, so the
     # miniport gets exactly these NBLs back, however the protocol relinked them.

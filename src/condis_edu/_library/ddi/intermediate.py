@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Final
 
 from condis_edu._library.core import NdisLibrary, library_of
-from condis_edu._library.objects import Adapter, MiniportDriver, ProtocolDriver
+from condis_edu._library.objects import Adapter, Driver, MiniportDriver, ProtocolDriver
 from condis_edu._library.pnp import (
     BOUND_STATES,
     halt_adapter_now,
@@ -86,6 +86,17 @@ IM_OPTIONAL: Final = (
 
 IM_MUST_BE_NULL: Final = ("CheckForHangHandlerEx", "ResetHandlerEx")
 """An IM supplies neither: NDIS never hangs-checks or resets a virtual miniport (R1.13, R5.02)."""
+
+
+def unassociated_im(driver: Driver) -> str:
+    """Why *driver*, an IM with both edges registered, is not associated yet, or "" (R5.01)."""
+    if driver.protocol is None or driver.protocol.deregistered:
+        return ""
+    for miniport in driver.live_miniports():
+        if is_intermediate(miniport.chars) and miniport.im_protocol is None:
+            both = f"{miniport.handle.label} and {driver.protocol.handle.label}"
+            return f"{both} were never passed to NdisIMAssociateMiniport"
+    return ""
 
 
 def is_intermediate(chars: NDIS_MINIPORT_DRIVER_CHARACTERISTICS) -> bool:
@@ -150,6 +161,9 @@ def NdisIMAssociateMiniport(DriverHandle: NDIS_HANDLE, ProtocolHandle: NDIS_HAND
         miniport = _im_miniport(lib, DriverHandle, ddi)
         protocol = lib.resolve(ProtocolHandle, ("protocol-driver",), "ProtocolHandle", ddi)
         assert isinstance(protocol, ProtocolDriver)
+        if miniport is not None and not caller.in_driver_entry:
+            lib.report("R5.01", caller, ddi, "called outside DriverEntry; an IM associates its two edges there")
+            return
         if miniport is not None:
             miniport.im_protocol = protocol
 
@@ -211,6 +225,14 @@ def NdisIMCancelInitializeDeviceInstance(DriverHandle: NDIS_HANDLE, DeviceInstan
     def impl() -> int:
         starting = lib.im_starting
         if DeviceInstance not in starting:
+            miniport = lib.resolve(DriverHandle, ("miniport-driver",), "DriverHandle", ddi)
+            if isinstance(miniport, MiniportDriver) and any(a.name == DeviceInstance for a in miniport.adapters):
+                lib.report(
+                    "R5.09",
+                    caller,
+                    ddi,
+                    f"{DeviceInstance} is already initialized: undo it with NdisIMDeInitializeDeviceInstance",
+                )
             return NDIS_STATUS_FAILURE
         starting.discard(DeviceInstance)
         return NDIS_STATUS_SUCCESS

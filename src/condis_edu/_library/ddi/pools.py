@@ -40,7 +40,7 @@ https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisfreene
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -158,6 +158,7 @@ class _Pool:
         "context_size",
         "created",
         "data_size",
+        "every",
         "free_holder",
         "free_list",
         "handle",
@@ -186,6 +187,8 @@ class _Pool:
         self.context_size = context_size
         self.data_size = data_size
         self.free_list: list[NET_BUFFER_LIST] | list[NET_BUFFER] = []
+        self.every: list[NET_BUFFER_LIST] = []
+        """Every NBL built for this pool (free or not), for the rare walks that need them all."""
         self.outstanding = 0
         self.created = 0
         self.zombie = False
@@ -244,6 +247,11 @@ class PoolRegistry:
             PoolStatistics(p.label, str(p.owner.driver), p.created, p.outstanding, len(p.free_list)) for p in self.pools
         ]
 
+    def every_nbl(self) -> Iterator[NET_BUFFER_LIST]:
+        """Every NBL built by the pools still allocated, free or not."""
+        for pool in self.pools:
+            yield from pool.every
+
     def outstanding(self) -> int:
         """NBLs allocated from any pool of this registry and not freed."""
         return sum(p.outstanding for p in self.pools if p.kind == "nbl_pool")
@@ -262,6 +270,10 @@ class _StandaloneHost:
 # Handle resolution
 # --------------------------------------------------------------------------------------------
 
+
+LOOK_HOOKS: list[Callable[[NET_BUFFER, str], bool]] = []
+"""Asked when a DDI reads a NET_BUFFER that is under watch (it is handed away, R3.06): False
+refuses the call. ``condis_edu._library.watch`` installs it, so this module stays below it."""
 
 REGISTRY_FACTORY: list[Callable[[object], PoolRegistry | None]] = []
 """How a machine without a registry yet gets one (``condis_edu._library.ddi.datapath`` installs the hook,
@@ -376,6 +388,7 @@ def _take_nbl(pool: _Pool, ddi: str) -> NET_BUFFER_LIST | None:
         registry.nbl_serial += 1
         nbl = NET_BUFFER_LIST._new(f"nbl#{registry.nbl_serial}", pool, pool.handle, pool.owner)
         pool.created += 1
+        pool.every.append(nbl)
         if pool.context_size:
             nbl.Context = NET_BUFFER_LIST_CONTEXT._new(pool.context_size)
     nbl._holder = pool.owner
@@ -658,6 +671,10 @@ def NdisGetDataBuffer(
 
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisgetdatabuffer
     """
+    if type(NetBuffer) is not NET_BUFFER:
+        for hook in LOOK_HOOKS:
+            if not hook(NetBuffer, "NdisGetDataBuffer"):
+                return None
     if BytesNeeded < 0 or BytesNeeded > NetBuffer.DataLength:
         return None
     data = NetBuffer.data()[:BytesNeeded]

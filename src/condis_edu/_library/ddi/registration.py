@@ -18,7 +18,7 @@ from typing import Any
 
 from condis_edu._library.core import NdisLibrary, active_library, library_of
 from condis_edu._library.ddi.common import call_handler, check_handlers, copy_structure, missing, require_type
-from condis_edu._library.ddi.intermediate import im_handler_problems
+from condis_edu._library.ddi.intermediate import im_handler_problems, is_intermediate
 from condis_edu._library.handlers import handler_fields
 from condis_edu._library.headers import TYPE_TO_CLASS, header_problem
 from condis_edu._library.objects import Driver, MiniportDriver, ProtocolDriver
@@ -32,6 +32,7 @@ from condis_edu.mirror.status import (
     NDIS_STATUS_BAD_VERSION,
     NDIS_STATUS_FAILURE,
     NDIS_STATUS_INVALID_PARAMETER,
+    NDIS_STATUS_NOT_SUPPORTED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
     status_name,
@@ -418,6 +419,15 @@ def _set_optional_handlers(lib: NdisLibrary, target: Any, handlers: Any) -> NDIS
         who = "a miniport" if is_miniport else "a protocol"
         lib.report("R1.22", driver, ddi, f"{cls.__name__} is not accepted from {who}")
         return NDIS_STATUS_INVALID_PARAMETER
+    if is_miniport and is_intermediate(target.chars):
+        lib.report(
+            "R5.04",
+            driver,
+            ddi,
+            f"{cls.__name__} from an intermediate driver's miniport: its virtual miniport is connectionless, "
+            "CoNDIS belongs on its protocol edge",
+        )
+        return NDIS_STATUS_NOT_SUPPORTED
     if is_miniport and not target.in_set_options:
         lib.report(
             "R1.18" if cls is NDIS_MINIPORT_CO_CHARACTERISTICS else "R1.33",

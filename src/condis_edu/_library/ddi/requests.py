@@ -40,13 +40,19 @@ from condis_edu._library.objects import Adapter, Af, Binding, Driver, Vc
 from condis_edu._library.states.adapter import OID_STATES
 from condis_edu.errors import CallerUnknownError, HarnessError, StructureTypeError
 from condis_edu.mirror.handles import NDIS_HANDLE
-from condis_edu.mirror.oids import NDIS_OID_REQUEST_DATA, oid_name
+from condis_edu.mirror.oids import NDIS_OID_REQUEST_DATA, OID_CATALOGUE, NdisRequestQueryInformation, oid_name
 from condis_edu.mirror.status import (
+    NDIS_STATUS_BUFFER_TOO_SHORT,
     NDIS_STATUS_HARD_ERRORS,
+    NDIS_STATUS_INVALID_DATA,
+    NDIS_STATUS_INVALID_LENGTH,
+    NDIS_STATUS_INVALID_OID,
     NDIS_STATUS_INVALID_PARAMETER,
     NDIS_STATUS_INVALID_STATE,
+    NDIS_STATUS_NOT_ACCEPTED,
     NDIS_STATUS_NOT_SUPPORTED,
     NDIS_STATUS_PENDING,
+    NDIS_STATUS_REQUEST_ABORTED,
     NDIS_STATUS_RESET_END,
     NDIS_STATUS_RESET_IN_PROGRESS,
     NDIS_STATUS_RESET_START,
@@ -83,6 +89,22 @@ SPEC_CM_OID_COMPLETE: Final = HANDLER_SPECS["CmOidRequestCompleteHandler"]
 SPEC_CO_STATUS: Final = HANDLER_SPECS["CoStatusHandlerEx"]
 SPEC_MP_RESET: Final = HANDLER_SPECS["ResetHandlerEx"]
 SPEC_MP_CANCEL_OID: Final = HANDLER_SPECS["CancelOidRequestHandler"]
+
+MINIPORT_CO_OID_STATUSES: Final = frozenset(
+    {
+        NDIS_STATUS_SUCCESS,
+        NDIS_STATUS_PENDING,
+        NDIS_STATUS_INVALID_OID,
+        NDIS_STATUS_NOT_SUPPORTED,
+        NDIS_STATUS_BUFFER_TOO_SHORT,
+        NDIS_STATUS_INVALID_LENGTH,
+        NDIS_STATUS_INVALID_DATA,
+        NDIS_STATUS_NOT_ACCEPTED,
+        NDIS_STATUS_REQUEST_ABORTED,
+    }
+)
+"""What MiniportCoOidRequest may return (R4.07); the completion takes the same, PENDING aside."""
+_REFUSALS: Final = frozenset({NDIS_STATUS_INVALID_OID, NDIS_STATUS_NOT_SUPPORTED})
 
 
 @dataclass(slots=True)
@@ -226,6 +248,10 @@ def _co_oid_request(
     if adapter in state_of(lib).resetting:
         return NDIS_STATUS_RESET_IN_PROGRESS
     if af is None:
+        info = OID_CATALOGUE.get(_oid_of(request))
+        if info is not None and not info.connection_oriented:
+            lib.report("R4.05", caller, ddi, f"{info.name} is a connectionless OID: it goes through NdisOidRequest")
+            return NDIS_STATUS_INVALID_OID
         if adapter.state not in OID_STATES:
             return NDIS_STATUS_INVALID_STATE
         co = adapter.miniport.co
@@ -256,12 +282,55 @@ def _co_oid_request(
     table.pending[key] = record  # visible to a completion from inside the handler
     assert fn is not None
     status: int = lib.upcall(target, spec, fn, args, (oid_name(_oid_of(request)),))
+    if af is None:
+        _check_miniport_answer(lib, target, "MiniportCoOidRequest", request, status)
     if status == NDIS_STATUS_PENDING:
         return status
     if table.pending.get(key) is record:
         del table.pending[key]
     table.completed.append((oid_name(_oid_of(request)), status))
     return status
+
+
+def _check_miniport_answer(lib: NdisLibrary, miniport: Driver, call: str, request: object, status: object) -> None:
+    """A miniport's answer to an OID request: a documented status (R4.07), and for a mandatory
+    ``OID_GEN_CO_*`` query an answer of the documented size (R4.13). The status goes on to the
+    requester either way: NDIS does not rewrite a miniport's answer."""
+    if status not in MINIPORT_CO_OID_STATUSES:
+        lib.report(
+            "R4.07", miniport, call, f"returned {status_name(status)}, not one of MiniportCoOidRequest's statuses"
+        )
+        return
+    if not isinstance(request, NDIS_OID_REQUEST) or request.RequestType != NdisRequestQueryInformation:
+        return
+    info = request.DATA.QUERY_INFORMATION
+    oid = OID_CATALOGUE.get(info.Oid)
+    if oid is None or not oid.mandatory:
+        return
+    if status in _REFUSALS:
+        refused = f"refused {oid.name} with {status_name(status)}; every CoNDIS miniport answers it"
+        lib.report("R4.13", miniport, call, refused)
+        return
+    if status != NDIS_STATUS_SUCCESS:
+        return
+    written, buffer = info.BytesWritten, info.InformationBuffer
+    if isinstance(buffer, (bytes, bytearray)):
+        expected = len(buffer)
+    elif oid.array and isinstance(buffer, (tuple, list)):
+        expected = 4 * len(buffer)
+    else:
+        expected = written
+    problem = ""
+    if not isinstance(written, int) or written < oid.size:
+        problem = f"BytesWritten is {written!r}, and {oid.name} needs at least {oid.size} bytes"
+    elif written != expected:
+        problem = f"BytesWritten is {written} for an InformationBuffer of {expected} bytes"
+        if oid.array:
+            problem += " (4 bytes per item)"
+    elif written > info.InformationBufferLength:
+        problem = f"BytesWritten is {written}, more than InformationBufferLength {info.InformationBufferLength}"
+    if problem:
+        lib.report("R4.13", miniport, call, f"{oid.name} succeeded but {problem}")
 
 
 def _complete(lib: NdisLibrary, caller: Driver, ddi: str, request: object, status: object, rule: str) -> None:
@@ -280,6 +349,8 @@ def _complete(lib: NdisLibrary, caller: Driver, ddi: str, request: object, statu
         lib.report(rule, caller, ddi, f"Status is {status_name(status)}; complete with a final status")
         return
     assert isinstance(status, int)
+    if record.to_miniport:
+        _check_miniport_answer(lib, caller, ddi, request, status)
     for key, value in list(table.pending.items()):
         if value is record:
             del table.pending[key]

@@ -22,8 +22,8 @@ from condis_edu.ndis import (
     NET_BUFFER_LIST_POOL_PARAMETERS,
     NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1,
     OID_GEN_CO_LINK_SPEED,
+    OID_GEN_CO_RCV_CRC_ERROR,
     OID_GEN_CO_VENDOR_DESCRIPTION,
-    OID_GEN_CO_VENDOR_ID,
     NdisAllocateNetBufferAndNetBufferList,
     NdisAllocateNetBufferListPool,
     NdisCoOidRequest,
@@ -186,7 +186,7 @@ def _link_speed(handler: Handler) -> None:
     info = request.DATA.QUERY_INFORMATION
     if status != NDIS_STATUS_SUCCESS:
         raise CheckFailed(f"the query returned {status_name(status)}{_why(m)}")
-    if info.InformationBuffer != LINK_SPEED or info.BytesWritten != 4:
+    if info.InformationBuffer != (LINK_SPEED, LINK_SPEED) or info.BytesWritten != 8:
         raise CheckFailed(f"InformationBuffer = {info.InformationBuffer!r}, BytesWritten = {info.BytesWritten}")
 
 
@@ -219,10 +219,10 @@ def _too_short(handler: Handler) -> None:
 def _unknown(handler: Handler) -> None:
 
     m = _oid_machine(handler)
-    status, request = _query(m, OID_GEN_CO_VENDOR_ID)
+    status, request = _query(m, OID_GEN_CO_RCV_CRC_ERROR)
     status = _final(m, status, request)
     if status != NDIS_STATUS_INVALID_OID:
-        raise CheckFailed(f"OID_GEN_CO_VENDOR_ID (not handled here) returned {status_name(status)}")
+        raise CheckFailed(f"OID_GEN_CO_RCV_CRC_ERROR (not handled here) returned {status_name(status)}")
     if m.findings:
         raise CheckFailed(f"the verifier reported: {findings_text(m)}")
 
@@ -233,13 +233,14 @@ register(
         title="Answer two OID queries in `MiniportCoOidRequest`",
         asks="your MiniportCoOidRequest function",
         checks=(
-            Check("`OID_GEN_CO_LINK_SPEED` returns `LINK_SPEED`, 4 bytes written", _link_speed),
+            Check("`OID_GEN_CO_LINK_SPEED` returns `(LINK_SPEED, LINK_SPEED)`, 8 bytes written", _link_speed),
             Check("`OID_GEN_CO_VENDOR_DESCRIPTION` returns `VENDOR_DESCRIPTION`, all its bytes written", _description),
             Check("a buffer too small gets `NDIS_STATUS_BUFFER_TOO_SHORT` and the right `BytesNeeded`", _too_short),
             Check("any other OID gets `NDIS_STATUS_INVALID_OID`", _unknown),
         ),
         hint=(
-            "Read `info = NdisRequest.DATA.QUERY_INFORMATION` and pick the value by `info.Oid` (4 bytes for the speed, "
+            "Read `info = NdisRequest.DATA.QUERY_INFORMATION` and pick the value by `info.Oid` (an NDIS_CO_LINK_SPEED, "
+            "`(LINK_SPEED, LINK_SPEED)` and 8 bytes, for the speed, "
             "`len(VENDOR_DESCRIPTION)` for the description). If `info.InformationBufferLength` is smaller, set "
             "`info.BytesNeeded` and return `NDIS_STATUS_BUFFER_TOO_SHORT`; else set `info.InformationBuffer` and "
             "`info.BytesWritten` and return `NDIS_STATUS_SUCCESS`. Unknown OIDs: `NDIS_STATUS_INVALID_OID`."

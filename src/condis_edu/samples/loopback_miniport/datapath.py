@@ -275,8 +275,8 @@ _QUERIES: dict[int, object] = {
     OID_GEN_CO_HARDWARE_STATUS: NdisHardwareStatusReady,
     OID_GEN_CO_MEDIA_SUPPORTED: NdisMediumAtm,
     OID_GEN_CO_MEDIA_IN_USE: NdisMediumAtm,
-    OID_GEN_CO_LINK_SPEED: 155_520_000 // 100,
-    OID_GEN_CO_MINIMUM_LINK_SPEED: 155_520_000 // 100,
+    OID_GEN_CO_LINK_SPEED: (155_520_000 // 100, 155_520_000 // 100),  # NDIS_CO_LINK_SPEED: Outbound, Inbound
+    OID_GEN_CO_MINIMUM_LINK_SPEED: (155_520_000 // 100, 155_520_000 // 100),
     OID_GEN_CO_VENDOR_ID: 0x00FFFFFF,
     OID_GEN_CO_VENDOR_DESCRIPTION: VENDOR_DESCRIPTION,
     OID_GEN_CO_VENDOR_DRIVER_VERSION: 0x00010000,
@@ -301,7 +301,8 @@ def _answer(adapter: Adapter, vc: LoopbackVc | None, request: NDIS_OID_REQUEST) 
             value = _QUERIES[oid]
         else:
             return NDIS_STATUS_INVALID_OID
-        size = len(value) if isinstance(value, (bytes, tuple)) else 4
+        # bytes: one byte each; a tuple: an array (or structure) of 4-byte ULONGs; else one ULONG.
+        size = len(value) if isinstance(value, bytes) else 4 * len(value) if isinstance(value, tuple) else 4
         if info.InformationBufferLength < size:
             info.BytesNeeded = size
             return NDIS_STATUS_BUFFER_TOO_SHORT
