@@ -263,6 +263,8 @@ async function init({ indexURL, interruptBuffer: buffer }) {
       }
     }
     if (!pyodide) {
+      // A new stage is progress too: the page's stall watch restarts for the normal start.
+      if (snapshot) stage("Starting Python normally");
       // The snapshot path may have consumed the early downloads; Pyodide fetches again what it needs.
       pyodide = await startFromScratch(indexURL);
     }

@@ -257,6 +257,18 @@ miniport_side(machine, start)
 print(nic.state.name, "| verifier findings:", machine.findings)
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb02-after-initialize")
+
+# %% [markdown]
 # ## What you now know
 #
 # - NDIS calls a CoNDIS miniport for VC creation, activation, deactivation and deletion, for
@@ -283,7 +295,9 @@ def MyCoActivateVc(MiniportVcContext, CallParameters):
 
 
 # %%
-check("nb02-activate-vc", MyCoActivateVc)
+from condis_edu.exercises import check
+
+check("nb02-activate-vc")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb02-activate-vc"><summary>Solution</summary>
@@ -314,7 +328,9 @@ def MyCoDeleteVc(MiniportVcContext):
 
 
 # %%
-check("nb02-delete-vc", MyCoDeleteVc)
+from condis_edu.exercises import check
+
+check("nb02-delete-vc")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb02-delete-vc"><summary>Solution</summary>
