@@ -138,6 +138,10 @@ class BugCheck(CondisError):
     """
 
     code: int = 0xC4
+    parameters: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """The four bug check parameters; parameter 1 of 0x7C is the NDIS_BUGCHECK_* subcode
+    (https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver).
+    Parameters that are kernel addresses on Windows are 0 here."""
 
     def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)
@@ -161,6 +165,7 @@ class RuleBugCheck(VerifierViolation, BugCheck):
     def __init__(self, finding: Finding) -> None:
         VerifierViolation.__init__(self, finding)
         self.code = finding.rule.bugcheck_code
+        self.parameters = (finding.rule.bugcheck_parameter1, 0, 0, 0)
 
 
 class DriverCrashed(BugCheck):

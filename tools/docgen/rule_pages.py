@@ -99,8 +99,14 @@ def _course_links(rule: Rule, has_examples: bool) -> str:
 
 
 def _consequence(rule: Rule) -> str:
+    if rule.answered_with:
+        return (
+            f"NDIS answers the call with `{rule.answered_with}`, as Windows does; the verifier adds a finding "
+            "that never halts the machine, so the driver's failure path runs"
+        )
     if rule.kind is RuleKind.BUGCHECK:
-        return f"the system stops with bug check `{bugcheck_title(rule.bugcheck_code)}`"
+        parameter = f", parameter 1 = 0x{rule.bugcheck_parameter1:X}" if rule.bugcheck_parameter1 else ""
+        return f"the system stops with bug check `{bugcheck_title(rule.bugcheck_code)}`{parameter}"
     return (
         "the verifier reports it: the default strict mode stops the machine as Driver Verifier would "
         f"(`{bugcheck_title(0xC4)}`); collect mode records a finding and NDIS refuses the call"

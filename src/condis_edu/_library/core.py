@@ -160,6 +160,8 @@ class NdisLibrary:
         trace = self.trace
         if not trace.enabled:
             return impl(*args)
+        if self.stack:
+            driver = self.stack[-1].name  # the trace names who really calls, not who should
         seq = trace.call(driver, name, shown)
         try:
             result = impl(*args)
@@ -254,6 +256,10 @@ class NdisLibrary:
         except VerifierViolation as exc:
             self.halt(exc)  # strict mode: like Driver Verifier, any violation stops the machine
             raise
+
+    def note(self, rule_id: str, driver: Driver | str, call: str, detail: str) -> Finding:
+        """A finding that never halts: the DDI returns the status NDIS documents for the misuse."""
+        return self.verifier.note(rule_id, driver if isinstance(driver, str) else driver.name, call, detail)
 
     # ------------------------------------------------------------------ state
     def move(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> Cell | None:

@@ -260,7 +260,9 @@ def pnp_event(
 ) -> None:
     """Send a NetPnPEvent to a binding; continue with *then* once it completes."""
     lib.force(binding, "state", BINDING_TABLE, start)
-    notification = NET_PNP_EVENT_NOTIFICATION(NetPnPEvent=NET_PNP_EVENT(NetEvent=event))
+    notification = NET_PNP_EVENT_NOTIFICATION(
+        NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_DEFAULT, 1, 0), NetPnPEvent=NET_PNP_EVENT(NetEvent=event)
+    )
     protocol = binding.protocol
 
     def finish(status: int) -> None:

@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from condis_edu._library.core import DRIVER_ENTRY_SPEC, DRIVER_UNLOAD_SPEC, NdisLibrary
+from condis_edu._library.ddi.datapath import peek_state
 from condis_edu._library.ddi.intermediate import (
     is_intermediate,
     pause_stack_above,
@@ -554,15 +555,23 @@ class Machine:
                         v.incoming_rejected,
                         v.must_delete,
                         None if v.party is None else v.party.label,
+                        v.outstanding_sends,
+                        v.outstanding_receives,
+                        v.data.get("ndis_held", 0),
+                        v.close_pended,
+                        v.last_activation_failed,
                     )
                     for v in a.vcs
                 ),
+                a.outstanding_sends,
+                a.outstanding_receives,
             )
             for a in lib.adapters
         )
         return (
             drivers,
             adapters,
+            _data_path_snapshot(lib),
             tuple(sorted(lib.handles.counters().items())),
             tuple(lib.scheduler.pending()),
             lib.halted is not None,
@@ -571,6 +580,33 @@ class Machine:
     def __repr__(self) -> str:
         state = "halted" if self._lib.halted is not None else f"t={self.now}"
         return f"<Machine {state} drivers={list(self._lib.drivers)} adapters={[a.name for a in self._lib.adapters]}>"
+
+
+def _data_path_snapshot(lib: NdisLibrary) -> tuple[Any, ...]:
+    """Pools (with where each of their items is), NDIS-held NBLs and the reset set."""
+    state = peek_state(lib)
+    if state is None:
+        return ()
+    registry = state.pools
+    pools = tuple(
+        (
+            p.label,
+            p.kind,
+            p.outstanding,
+            p.created,
+            p.zombie,
+            tuple(getattr(item, "label", "") for item in p.free_list),
+        )
+        for p in registry.pools
+    )
+    return (
+        pools,
+        (registry.nbl_serial, registry.nb_serial, registry.mdl_serial),
+        state.ndis_held,
+        state.completed_by_ndis,
+        tuple(sorted(a.name for a in state.resetting)),
+        state.waiting,
+    )
 
 
 def _spec(field: str) -> Any:

@@ -70,6 +70,23 @@ class Verifier:
             raise VerifierViolation(finding)
         return finding
 
+    def note(self, rule_id: str, driver: str, call: str, detail: str) -> Finding:
+        """Record a violation that NDIS answers with a documented status: never raises.
+
+        Where NDIS documents a status for a misuse (NDIS_STATUS_NOT_ACCEPTED for deleting an
+        active VC, NDIS_STATUS_BAD_VERSION for an unknown NDIS version...), the driver gets
+        that status in every mode, so its failure path runs; the finding only tells the
+        learner which rule the status is about.
+        """
+        rule = RULES[rule_id]
+        seq = 0
+        if self._trace is not None and self._trace.enabled:
+            seq = len(self._trace.events) + 1
+            self._trace.finding(driver, f"{rule.id} {call}: {detail}")
+        finding = Finding(rule, driver, call, detail, seq)
+        self.findings.append(finding)
+        return finding
+
     def ids(self) -> list[str]:
         """Rule ids of the findings so far, in order."""
         return [f.rule.id for f in self.findings]

@@ -23,6 +23,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
         B,
         code=0x7C,
+        parameter1=0x27,  # NDIS_BUGCHECK_LEAKED_NBL
     ),
     # ------------------------------------------------------------------ 3a. send
     _r(
@@ -253,6 +254,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "ddi:nf-ndis-ndismresetcomplete~r1.md",
         B,
         code=0x7C,
+        parameter1=0x0F,  # NDIS_BUGCHECK_RESET_COMPLETE_UNEXPECTED
     ),
     _r(
         "R4.28",

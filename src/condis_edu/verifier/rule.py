@@ -38,6 +38,12 @@ class Rule:
     checked: bool = True
     not_checked: str = ""
     bugcheck_code: int = 0xC4
+    bugcheck_parameter1: int = 0
+    """Parameter 1 of the bug check (for 0x7C, the NDIS_BUGCHECK_* subcode); 0 when not modelled."""
+    answered_with: str = ""
+    """The status NDIS documents for this misuse. The driver gets it in every verifier mode and
+    the finding never halts the machine, so the driver's failure path runs (outcome (a) of
+    docs/reference/harness.md)."""
 
     @property
     def anchor(self) -> str:
@@ -107,6 +113,7 @@ def _r(
     kind: RuleKind = RuleKind.FINDING,
     not_checked: str = "",
     code: int = 0xC4,
+    parameter1: int = 0,
 ) -> Rule:
     first = source.split(";")[0].strip()
     return Rule(
@@ -120,4 +127,5 @@ def _r(
         not not_checked,
         not_checked,
         code,
+        parameter1,
     )

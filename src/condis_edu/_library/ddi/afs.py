@@ -267,7 +267,7 @@ def _close_af(lib: NdisLibrary, af: Af) -> NDIS_STATUS:
     leftovers = [s.handle.label for s in af.saps if s.state is not SapState.DEREGISTERED]
     leftovers += [v.handle.label for v in af.vcs if v.creator == "client" or v.call_state.name != "IDLE"]
     if leftovers:
-        lib.report("R2.46", client, ddi, "still in use by: " + ", ".join(leftovers))
+        lib.note("R2.46", client, ddi, "still in use by: " + ", ".join(leftovers))
         return NDIS_STATUS_NOT_ACCEPTED
     lib.force(af, "state", AF_TABLE, AfInput.CLOSE)
     registration = af.registration
