@@ -143,7 +143,7 @@ class Binding:
         self.protocol = protocol
         self.adapter = adapter
         self.context = context
-        self.state = BindingState.OPENING
+        self.state = BindingState.UNBOUND
         self.notified: list[AfRegistration] = []
         self.afs: list[Af] = []
         self.vcs: list[Vc] = []

@@ -254,10 +254,11 @@ class Machine:
         return adapter
 
     def pause_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Pause a running adapter: MiniportPause, after pausing any IM virtual miniport stacked on it.
+        """Pause a running adapter and the stack above it, top-down.
 
-        Simplification: the protocol bindings on the adapter are not sent ``NetEventPause`` first, as
-        NDIS would do; sends that arrive meanwhile are completed with ``NDIS_STATUS_PAUSED``.
+        Any IM virtual miniport stacked on the adapter pauses first; then every protocol bound to
+        the adapter gets ``NetEventPause`` (its binding goes Pausing, then Paused), and only then
+        does NDIS call ``MiniportPause``. Sends on a Paused binding come back ``NDIS_STATUS_PAUSED``.
         """
         target = self._adapter(adapter)
         self._check_top_level("pause_adapter")
@@ -271,7 +272,7 @@ class Machine:
             self.run_until_idle()
 
     def restart_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Restart a paused adapter."""
+        """Restart a paused adapter: MiniportRestart, then ``NetEventRestart`` to each binding above."""
         target = self._adapter(adapter)
         self._check_top_level("restart_adapter")
         if target.state is not AdapterState.PAUSED:

@@ -182,6 +182,7 @@ def _open_af(
         af.cm_context = cm_context
         lib.force(af, "state", AF_TABLE, AfInput.OPEN_SUCCEEDED)
         return NDIS_STATUS_SUCCESS, handle
+    lib.force(af, "state", AF_TABLE, AfInput.OPEN_FAILED)
     _forget_af(lib, af)
     lib.handles.unmint(handle)
     return status, None
@@ -196,7 +197,6 @@ def _forget_af(lib: NdisLibrary, af: Af) -> None:
     for vc in list(af.vcs):
         lib.trace.note(f"{vc.handle.label} still existed when {af.handle.label} closed: NDIS frees it")
         forget_vc(lib, vc, f"{af.handle.label} was closed")
-    af.state = AfState.CLOSED
 
 
 def NdisCmOpenAddressFamilyComplete(Status: NDIS_STATUS, NdisAfHandle: NDIS_HANDLE, CallMgrAfContext: object) -> None:
@@ -438,7 +438,7 @@ def _register_sap(lib: NdisLibrary, af: Af, context: object, sap: Any) -> tuple[
         lib.force(record, "state", SAP_TABLE, SapInput.REGISTER_SUCCEEDED)
         return NDIS_STATUS_SUCCESS, handle
     af.saps.remove(record)
-    record.state = SapState.DEREGISTERED
+    lib.force(record, "state", SAP_TABLE, SapInput.REGISTER_FAILED)
     lib.handles.unmint(handle)
     return status, None
 
