@@ -133,3 +133,33 @@ def test_the_mover_itself_is_allowed_but_only_there() -> None:
     mover = "class L:\n    def move(self, obj, attr):\n        setattr(obj, attr, 1)\n"
     assert scan(mover, "core.py") == []
     assert len(scan(mover, "pnp.py")) == 1
+
+
+def string_pendings(source: str, filename: str) -> list[str]:
+    """Assignments or comparisons of a ``pending``-like attribute to a string literal (pendings are enums)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        pairs: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.Compare):
+            pairs = [(node.left, right) for right in node.comparators]
+        for attribute, value in pairs:
+            named = isinstance(attribute, ast.Attribute) and (
+                attribute.attr == "pending" or attribute.attr.endswith("_pending")
+            )
+            if named and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_pending_fields_are_enums_not_strings() -> None:
+    found: list[str] = []
+    for path in sorted(LIBRARY.parent.rglob("*.py")):
+        if "samples" in path.parts:
+            continue  # sample drivers keep their own notes, as drivers do
+        found += string_pendings(path.read_text(encoding="utf-8"), path.name)
+    assert found == []
+    assert string_pendings("def f(af):\n    af.pending = 'open'\n", "planted.py")
+    assert string_pendings("def f(vc):\n    return vc.call_pending == 'make'\n", "planted.py")
+    assert not string_pendings("def f(af):\n    af.pending = AfPending.OPEN\n", "planted.py")

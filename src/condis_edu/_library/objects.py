@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu._library.states.adapter import AdapterState
-from condis_edu._library.states.af import AfState, SapState
+from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
 from condis_edu._library.states.binding import BindingState
-from condis_edu._library.states.call import CallState
+from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.structures import (
@@ -245,7 +245,7 @@ class Af:
         self.client_context = client_context
         self.cm_context: object = None
         self.state = AfState.OPENING
-        self.pending: str | None = None  # "open", "close", "notify-close"
+        self.pending: AfPending | None = None
         self.saps: list[Sap] = []
         self.vcs: list[Vc] = []
 
@@ -260,7 +260,7 @@ class Sap:
         self.cm_context: object = None
         self.sap = sap
         self.state = SapState.REGISTERING
-        self.pending: str | None = None  # "register", "deregister"
+        self.pending: SapPending | None = None
 
 
 class Vc:
@@ -283,7 +283,7 @@ class Vc:
         self.activation_pending = False  # a MiniportCoActivateVc pended
         self.deactivation_pending = False  # a MiniportCoDeactivateVc pended
         self.last_activation_failed = False
-        self.call_pending: str | None = None  # "make", "incoming", "close"
+        self.call_pending: CallPending | None = None
         self.close_pended = False
         self.incoming_rejected = False
         self.incoming_close_status: int | None = None

@@ -44,6 +44,14 @@ class AfInput(enum.Enum):
     TEARDOWN = "NDIS closes the AF itself: its binding or its call manager went away"
 
 
+class AfPending(enum.Enum):
+    """Which request on an open AF a driver pended (and must complete)."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    NOTIFY_CLOSE = "notify-close"
+
+
 A, AI = AfState, AfInput
 
 AF_TABLE: Final = StateTable(
@@ -94,6 +102,13 @@ class SapInput(enum.Enum):
     DEREGISTER_SUCCEEDED = "deregistration completed with NDIS_STATUS_SUCCESS"
     DEREGISTER_FAILED = "deregistration completed with an error"
     TEARDOWN = "NDIS drops the SAP itself: the binding under its AF went away"
+
+
+class SapPending(enum.Enum):
+    """Which request on a SAP the call manager pended."""
+
+    REGISTER = "register"
+    DEREGISTER = "deregister"
 
 
 P, PI = SapState, SapInput
