@@ -2,21 +2,27 @@
 
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
 state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``), whether by
-``=``, ``+=``, an annotated assignment or ``setattr``, outside the mover (``NdisLibrary.move``
-in ``_library/core.py``). A constructor may set its own object's initial state
+``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
+and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from condis_edu._library.states.vc import VcFlags
+from condis_edu.samples.client import app as client_app
+from condis_edu.testing import loopback_machine
+
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "condis_edu" / "_library"
-MOVER = ("core.py", "move")
-"""The one function allowed to write a state: ``NdisLibrary.move``."""
+MOVERS = frozenset({("core.py", "move"), ("core.py", "mark")})
+"""The only functions allowed to write a state: ``NdisLibrary.move`` (table states) and
+``NdisLibrary.mark`` (a VC's frozen ``flags`` record)."""
 
 
 ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
@@ -26,7 +32,7 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 
 
 def _state_like(name: str) -> bool:
-    return name == "state" or name.endswith("_state")
+    return name in ("state", "flags") or name.endswith("_state")
 
 
 def _assigned_attributes(target: ast.expr) -> list[ast.Attribute]:
@@ -54,7 +60,7 @@ class _Scanner(ast.NodeVisitor):
 
     def _allowed(self, attribute: ast.Attribute) -> bool:
         function = self.functions[-1] if self.functions else ""
-        if (self.filename, function) == MOVER:
+        if (self.filename, function) in MOVERS:
             return True
         return function == "__init__" and isinstance(attribute.value, ast.Name) and attribute.value.id == "self"
 
@@ -83,7 +89,7 @@ class _Scanner(ast.NodeVisitor):
             literal = isinstance(name, ast.Constant) and isinstance(name.value, str)
             function = self.functions[-1] if self.functions else ""
             known = (self.filename, ast.unparse(name)) in ALLOWED_DYNAMIC
-            if (self.filename, function) != MOVER and (_state_like(str(name.value)) if literal else not known):
+            if (self.filename, function) not in MOVERS and (_state_like(str(name.value)) if literal else not known):
                 self.found.append(f"{self.filename}:{node.lineno}: setattr({ast.unparse(name)}) outside the mover")
         self.generic_visit(node)
 
@@ -104,7 +110,8 @@ def test_no_state_is_assigned_outside_the_table_mover() -> None:
 
 def test_the_scan_looks_at_the_library() -> None:
     core = (LIBRARY / "core.py").read_text(encoding="utf-8")
-    assert "setattr(obj, attr, cell.target)" in core  # the mover is where MOVER says it is
+    assert "setattr(obj, attr, cell.target)" in core  # the movers are where MOVERS says they are
+    assert "obj.flags = replace(obj.flags, **changes)" in core
     assert len(list(LIBRARY.rglob("*.py"))) > 20
 
 
@@ -113,6 +120,7 @@ def test_the_scan_looks_at_the_library() -> None:
     [
         ("def f(af):\n    af.state = 1\n", 1),
         ("def f(vc):\n    vc.call_state = 1\n", 1),
+        ("def f(vc):\n    vc.flags = None\n", 1),
         ("def f(b):\n    b.link_state: int = 1\n", 1),
         ("def f(a, b):\n    a.state, b.x = 1, 2\n", 1),
         ("def f(a):\n    a.state += 1\n", 1),
@@ -163,3 +171,18 @@ def test_pending_fields_are_enums_not_strings() -> None:
     assert string_pendings("def f(af):\n    af.pending = 'open'\n", "planted.py")
     assert string_pendings("def f(vc):\n    return vc.call_pending == 'make'\n", "planted.py")
     assert not string_pendings("def f(af):\n    af.pending = AfPending.OPEN\n", "planted.py")
+
+
+def test_vc_flags_are_frozen_and_read_only_on_the_vc() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    vc = nic.vcs[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        vc.flags.must_delete = True  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        vc.must_delete = True  # type: ignore[misc]
+    before = vc.flags
+    assert before == VcFlags()
+    m._lib.mark(vc, must_delete=True)
+    assert vc.must_delete and vc.flags is not before and not before.must_delete

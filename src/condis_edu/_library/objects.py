@@ -18,7 +18,7 @@ from condis_edu._library.states.adapter import AdapterState
 from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
 from condis_edu._library.states.binding import BindingState
 from condis_edu._library.states.call import CallPending, CallState
-from condis_edu._library.states.vc import VcState
+from condis_edu._library.states.vc import VcFlags, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.structures import (
     CO_ADDRESS_FAMILY,
@@ -280,14 +280,8 @@ class Vc:
         self.miniport_context: object = None
         self.state = VcState.INACTIVE
         self.call_state = CallState.IDLE
-        self.activation_pending = False  # a MiniportCoActivateVc pended
-        self.deactivation_pending = False  # a MiniportCoDeactivateVc pended
-        self.last_activation_failed = False
+        self.flags = VcFlags()
         self.call_pending: CallPending | None = None
-        self.close_pended = False
-        self.incoming_rejected = False
-        self.incoming_close_status: int | None = None
-        self.must_delete = False  # R2.43: a remote close with an error status
         self.party: NDIS_HANDLE | None = None
         self.party_client_context: object = None
         self.party_cm_context: object = None
@@ -295,9 +289,37 @@ class Vc:
         self.sap: Sap | None = None
         self.outstanding_sends = 0
         self.outstanding_receives = 0
-        self.reset_pending = False
-        """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
         self.data: dict[str, Any] = {}  # free slot for later engine layers (data path)
+
+    @property
+    def activation_pending(self) -> bool:
+        """A MiniportCoActivateVc pended (read-only: ``NdisLibrary.mark`` changes ``flags``)."""
+        return self.flags.activation_pending
+
+    @property
+    def deactivation_pending(self) -> bool:
+        """A MiniportCoDeactivateVc pended."""
+        return self.flags.deactivation_pending
+
+    @property
+    def last_activation_failed(self) -> bool:
+        """The most recent activation failed."""
+        return self.flags.last_activation_failed
+
+    @property
+    def incoming_rejected(self) -> bool:
+        """The client rejected the incoming call."""
+        return self.flags.incoming_rejected
+
+    @property
+    def incoming_close_status(self) -> int | None:
+        """The CloseStatus the network closed the call with, until NdisClCloseCall."""
+        return self.flags.incoming_close_status
+
+    @property
+    def must_delete(self) -> bool:
+        """R2.43: the client must delete the VC."""
+        return self.flags.must_delete
 
     @property
     def is_mcm(self) -> bool:

@@ -228,7 +228,7 @@ def _incoming(lib: NdisLibrary, sap: Sap, vc: Vc, params: Any, ddi: str) -> NDIS
     _check_active(lib, vc, ddi)
     lib.force(vc, "call_state", CALL_TABLE, CallInput.DISPATCH_INCOMING)
     vc.sap = sap
-    vc.incoming_rejected = False
+    lib.mark(vc, incoming_rejected=False)
     vc.call_parameters = params
     protocol = _client(vc)
     status = call_handler(
@@ -251,7 +251,7 @@ def _finish_incoming(lib: NdisLibrary, vc: Vc, status: int) -> None:
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_ACCEPTED)
     else:
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_REJECTED)
-        vc.incoming_rejected = True
+        lib.mark(vc, incoming_rejected=True)
 
 
 def NdisClIncomingCallComplete(
@@ -382,8 +382,8 @@ def _finish_close(lib: NdisLibrary, vc: Vc, status: int, call: str, pended: bool
             )
         lib.force(vc, "call_state", CALL_TABLE, CallInput.CLOSE_CALL_DONE)
         if vc.incoming_close_status not in (None, NDIS_STATUS_SUCCESS) and vc.creator == "client":
-            vc.must_delete = True
-        vc.incoming_close_status = None
+            lib.mark(vc, must_delete=True)
+        lib.mark(vc, incoming_close_status=None)
         lib.kill(vc.party, "the call was closed")
         vc.party = None
     else:
@@ -467,7 +467,7 @@ def _incoming_close(ddi: str, CloseStatus: int, handle: NDIS_HANDLE, buffer: obj
             )
             return
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_CLOSE)
-        vc.incoming_close_status = CloseStatus
+        lib.mark(vc, incoming_close_status=CloseStatus)
         protocol = _client(vc)
         call_handler(
             lib,
