@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from condis_edu._library.handlers import HandlerSpec
@@ -271,6 +272,10 @@ class NdisLibrary:
             if self.trace.enabled:
                 self.trace.state(_label(obj), table.name, old, cell.target)
         return cell
+
+    def mark(self, obj: Any, **changes: Any) -> None:
+        """Replace *obj*'s frozen ``flags`` record with one that has *changes* (the only writer)."""
+        obj.flags = replace(obj.flags, **changes)
 
     def force(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> None:
         """Apply a move the engine has already validated (raises if the table disagrees)."""

@@ -35,8 +35,9 @@ from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
 from condis_edu._library.pnp import bind, halt_adapter_now, initialize_adapter, pause_adapter, restart_adapter, unbind
 from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.af import AfPending
 from condis_edu._library.states.binding import BindingState
-from condis_edu._library.states.call import CallState
+from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import DATA_STATES
 from condis_edu._library.trace import WORK_ITEM_DDIS, Trace
 from condis_edu.errors import HarnessError
@@ -255,10 +256,11 @@ class Machine:
         return adapter
 
     def pause_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Pause a running adapter: MiniportPause, after pausing any IM virtual miniport stacked on it.
+        """Pause a running adapter and the stack above it, top-down.
 
-        Simplification: the protocol bindings on the adapter are not sent ``NetEventPause`` first, as
-        NDIS would do; sends that arrive meanwhile are completed with ``NDIS_STATUS_PAUSED``.
+        Any IM virtual miniport stacked on the adapter pauses first; then every protocol bound to
+        the adapter gets ``NetEventPause`` (its binding goes Pausing, then Paused), and only then
+        does NDIS call ``MiniportPause``. Sends on a Paused binding come back ``NDIS_STATUS_PAUSED``.
         """
         target = self._adapter(adapter)
         self._check_top_level("pause_adapter")
@@ -272,7 +274,7 @@ class Machine:
             self.run_until_idle()
 
     def restart_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Restart a paused adapter."""
+        """Restart a paused adapter: MiniportRestart, then ``NetEventRestart`` to each binding above."""
         target = self._adapter(adapter)
         self._check_top_level("restart_adapter")
         if target.state is not AdapterState.PAUSED:
@@ -281,7 +283,6 @@ class Machine:
         restart_adapter(self._lib, target)
         above = self._stack_paused.pop(target.name, [])
         if above:
-
             restart_stack_above(self._lib, target, above)  # then the virtual miniports above it
         if run:
             self.run_until_idle()
@@ -452,14 +453,17 @@ class Machine:
                     if af.pending is not None:
                         lib.report(
                             "X1.06",
-                            af.registration.cm_driver if af.pending != "notify-close" else binding.driver,
+                            af.registration.cm_driver if af.pending is not AfPending.NOTIFY_CLOSE else binding.driver,
                             "address family",
-                            f"{af.handle.label}: {af.pending} pended",
+                            f"{af.handle.label}: {af.pending.value} pended",
                         )
                     for sap in af.saps:
                         if sap.pending is not None:
                             lib.report(
-                                "X1.06", af.registration.cm_driver, "SAP", f"{sap.handle.label}: {sap.pending} pended"
+                                "X1.06",
+                                af.registration.cm_driver,
+                                "SAP",
+                                f"{sap.handle.label}: {sap.pending.value} pended",
                             )
             for vc in adapter.vcs:
                 if vc.activation_pending or vc.deactivation_pending:
@@ -468,11 +472,14 @@ class Machine:
                 if vc.call_pending is not None:
                     owner = (
                         vc.client_binding.driver
-                        if vc.call_pending == "incoming" and vc.client_binding
+                        if vc.call_pending is CallPending.INCOMING and vc.client_binding
                         else vc.cm_driver
                     )
                     lib.report(
-                        "X1.06", owner, f"{vc.call_pending} call", f"{vc.handle.label}: pended and never completed"
+                        "X1.06",
+                        owner,
+                        f"{vc.call_pending.value} call",
+                        f"{vc.handle.label}: pended and never completed",
                     )
                 if vc.call_state is CallState.CLOSE_INDICATED and vc.client_binding is not None:
                     lib.report(
@@ -558,7 +565,7 @@ class Machine:
                         v.outstanding_sends,
                         v.outstanding_receives,
                         v.data.get("ndis_held", 0),
-                        v.close_pended,
+                        v.incoming_close_status,
                         v.last_activation_failed,
                     )
                     for v in a.vcs

@@ -321,8 +321,10 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "A protocol stops sending while its binding is Pausing or Paused.",
         "NdisCoSendNetBufferLists",
         "net:pausing-a-binding.md",
-        not_checked="NDIS enforces it itself: a send on a Pausing or Paused binding is completed by NDIS with "
-        "NDIS_STATUS_PAUSED (modelled and tested), so the data never reaches the miniport",
+        not_checked="NDIS enforces it itself: NDIS pauses every binding (NetEventPause) before MiniportPause, so "
+        "a send on a Paused binding is completed by NDIS with NDIS_STATUS_PAUSED and never reaches the miniport "
+        "(modelled and tested); on a Pausing binding the page says only 'should not', and the pause waits for "
+        "such a send like any other outstanding one",
     ),
     _r(
         "R6.10",

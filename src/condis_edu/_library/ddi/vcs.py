@@ -408,15 +408,14 @@ def _activate(lib: NdisLibrary, vc: Vc, params: Any, ddi: str, mcm_form: bool) -
     if status not in ACTIVATE_RESULTS:
         lib.report("R2.17", miniport.driver, "MiniportCoActivateVc", f"returned {status_name(status)}")
     if status == NDIS_STATUS_PENDING:
-        vc.activation_pending = True
+        lib.mark(vc, activation_pending=True)
         return NDIS_STATUS_PENDING
     _finish_activation(lib, vc, status)
     return int(status)
 
 
 def _finish_activation(lib: NdisLibrary, vc: Vc, status: int) -> None:
-    vc.activation_pending = False
-    vc.last_activation_failed = status != NDIS_STATUS_SUCCESS
+    lib.mark(vc, activation_pending=False, last_activation_failed=status != NDIS_STATUS_SUCCESS)
     event = VcInput.ACTIVATE_SUCCEEDED if status == NDIS_STATUS_SUCCESS else VcInput.ACTIVATE_FAILED
     lib.force(vc, "state", VC_TABLE, event)
 
@@ -494,7 +493,7 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
         lib, miniport.driver, miniport.co, "CoDeactivateVcHandler", (vc.miniport_context,), (vc.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        vc.deactivation_pending = True
+        lib.mark(vc, deactivation_pending=True)
         return NDIS_STATUS_PENDING
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R2.27", miniport.driver, "MiniportCoDeactivateVc", f"returned {status_name(status)}")
@@ -502,7 +501,7 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
     if vc.outstanding_sends or vc.outstanding_receives:
         # R2.28, collect mode: NDIS holds the deactivation until the NBLs are back, so the
         # call manager's request pends and completes through ProtocolCmDeactivateVcComplete.
-        vc.deactivation_pending = True
+        lib.mark(vc, deactivation_pending=True)
         _drained_deactivation(lib, vc, "MiniportCoDeactivateVc", NDIS_STATUS_SUCCESS)
         return NDIS_STATUS_PENDING
     _finish_deactivation(lib, vc, "MiniportCoDeactivateVc")
@@ -527,7 +526,7 @@ def _drained_deactivation(lib: NdisLibrary, vc: Vc, call: str, status: int) -> N
 
 
 def _finish_deactivation(lib: NdisLibrary, vc: Vc, call: str) -> None:
-    vc.deactivation_pending = False
+    lib.mark(vc, deactivation_pending=False)
     vc.call_parameters = None
     lib.force(vc, "state", VC_TABLE, VcInput.DEACTIVATE_DONE)
 
