@@ -35,14 +35,14 @@ if (sha256(wheel) !== entry.sha256) throw new Error(`${entry.file_name} does not
 const ENV = { HOME: "/home/pyodide", PYTHONHASHSEED: "0" };
 const options = () => ({ env: { ...ENV }, stdout: () => {}, stderr: () => {} });
 
-// Modules worth having in the heap: the whole engine, the worker's cell runner's imports, and what
-// unpacking a wheel needs (the worker unpacks one right after the restore).
+// Modules worth having in the heap: the whole package (the engine and condis_edu.harness.cells, the worker's
+// cell executor, with their imports), and what unpacking a wheel needs (the worker unpacks one right
+// after the restore).
 const WARM = `
 import importlib, pkgutil, sys
 import condis_edu
 for info in pkgutil.walk_packages(condis_edu.__path__, "condis_edu."):
     importlib.import_module(info.name)
-import ast, base64, builtins, io, json, linecache, re, time, tokenize, traceback, types
 import shutil, zipfile, pathlib
 len(sys.modules)
 `;
@@ -66,7 +66,7 @@ const verdict = check.runPython(`
 import sys
 from condis_edu.testing import loopback_machine
 m, nic = loopback_machine()
-len(sys.modules) >= ${modules} and "condis_edu.ndis" in sys.modules and len(m.trace) > 0
+len(sys.modules) >= ${modules} and "condis_edu.ndis" in sys.modules and "condis_edu.harness.cells" in sys.modules and len(m.trace) > 0
 `);
 if (verdict !== true) throw new Error("the restored snapshot did not run a simulation");
 

@@ -5,6 +5,11 @@
   otherwise render them into a closed shadow root and drop the source; the live runner renders these
   divs itself, at page load and for live outputs alike, so build-time and live diagrams can be compared.
   The source stays inside as a ``<pre>`` so the page still says something without JavaScript.
+- Links that engine output makes to pages of this site (a bug check's rule page) carry the page's
+  path from the site's root in ``data-condis-site-href``; their ``href`` is rewritten relative to
+  the page that shows them, so they work without JavaScript and under any sub-path.
+- The rule pages are generated from the verifier's catalogue, and generating them runs each rule's
+  examples; the build stops when ``docs/rules`` differs from what the generator writes now.
 - Every notebook is also published as ``.ipynb`` next to its page, for download
   (``overrides/partials/actions.html`` shows the download buttons).
 - The playground page gets the package's catalogue of examples (``condis_edu.scenarios.as_json()``)
@@ -25,6 +30,10 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+from docgen.rule_pages import stale_pages  # tools/ is on sys.path while MkDocs loads this module
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 _MERMAID_PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
 
@@ -51,6 +60,30 @@ def rewrite_notebook_diagrams(output: str) -> str:
     if start < 0:
         return output
     return output[:start] + _MERMAID_PRE.sub(_diagram, output[start:])
+
+
+_SITE_LINK_TAG = re.compile(r'<a\b[^>]*\bdata-condis-site-href="([^"]*)"[^>]*>')
+_HREF = re.compile(r'(?<![\w-])href="[^"]*"')
+
+
+def resolve_site_links(output: str, page_url: str) -> str:
+    """Point every ``data-condis-site-href`` link at its target relative to the page at *page_url*.
+
+    Attribute order does not matter (nbconvert's sanitizer sorts them).
+
+    >>> a = '<a data-condis-site-href="rules/vc/#r2-09" href="rules/vc/#r2-09">R2.09</a>'
+    >>> resolve_site_links(a, "notebooks/03-creating-a-vc/")
+    '<a data-condis-site-href="rules/vc/#r2-09" href="../../rules/vc/#r2-09">R2.09</a>'
+    >>> resolve_site_links(a, "") == a
+    True
+    """
+
+    def relative(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(1))
+        href = html.escape(get_relative_url(target, page_url or "."), quote=True)
+        return _HREF.sub(f'href="{href}"', match.group(0), count=1)
+
+    return _SITE_LINK_TAG.sub(relative, output)
 
 
 _GLOB = re.compile(r"[*?\[]")
@@ -108,6 +141,14 @@ def expand_nav_globs(nav: Any, pages: list[str], named: set[str] | None = None) 
                 result[key] = expanded
         return result
     return nav
+
+
+def on_pre_build(config: Any) -> None:
+    """Rule pages are generated, and generating them runs their examples: a stale page stops the build."""
+    stale = stale_pages(Path(config["docs_dir"]) / "rules")
+    if stale:
+        names = ", ".join(stale)
+        raise PluginError(f"docs/rules is stale ({names}): run python tools/docgen/rule_pages.py docs/rules")
 
 
 def on_config(config: Any) -> Any:
@@ -215,6 +256,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
+    output = resolve_site_links(output, page.url)
     if _is_notebook(page):
         return prune_notebook_css(rewrite_notebook_diagrams(output))
     return output

@@ -6,7 +6,8 @@ browser accepts it, as production static hosts do.
 ``Cross-Origin-Opener-Policy: same-origin`` plus ``Cross-Origin-Embedder-Policy: require-corp`` make the
 page cross-origin isolated, which gives the Pyodide worker a SharedArrayBuffer and so a real Stop
 (keyboard interrupt). ``--plain`` drops them to imitate a static host that cannot set headers; the
-runner then stops code by restarting its worker.
+runner then stops code by restarting its worker. A missing path is answered with the site's 404 page
+(``404.html``) and status 404, as static hosts do.
 
     python tools/serve.py [--port 8000] [--plain] [--dir site]
 
@@ -22,6 +23,7 @@ import http.server
 import io
 import sys
 import threading
+from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO, ClassVar
 
@@ -39,6 +41,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
         ".whl": "application/zip",
         ".zip": "application/zip",
+        ".webmanifest": "application/manifest+json",
     }
 
     def send_head(self) -> BinaryIO | None:
@@ -77,6 +80,22 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(packed.stat().st_size))
         self.end_headers()
         return body
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing path gets the site's own 404 page (``404.html``, as static hosts serve it), status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        self.log_error("code %d, message %s", code, message)
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def end_headers(self) -> None:
         if self.isolate:

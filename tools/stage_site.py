@@ -14,7 +14,9 @@ Steps (order matters):
 4. ``node tools/make_snapshot.mjs``: boot Python once, import condis-edu and save the heap as
    ``condis-snapshot.bin`` (+ ``.json``), which the worker restores instead of booting;
 5. copy mermaid, MathJax (and its font) and the theme's Roboto fonts so no page fetches from a CDN;
-6. write ``.gz`` siblings of text assets, the wasm and the snapshot for servers that send
+6. ``node tools/make_sw.mjs``: the service worker (``sw.js``) with its precache list, made by
+   workbox-build from the files now in the site;
+7. write ``.gz`` siblings of text assets, the wasm and the snapshot for servers that send
    precompressed files.
 """
 
@@ -161,6 +163,7 @@ def main() -> None:
     stage_pyodide(args.site, args.dist, args.work)
     stage_js(args.site)
     stage_fonts(args.site)
+    run("node", ROOT / "tools" / "make_sw.mjs", args.site, cwd=ROOT)
     precompress(args.site)
 
 

@@ -1,4 +1,5 @@
 // Things the page loads only when it needs them: extra scripts, Mermaid, the editor bundle.
+import { enhanceDiagram } from "./diagram.js";
 
 /** The site root as a URL (Material's __md_scope), so the runner works at any page depth. */
 export function siteRoot() {
@@ -199,8 +200,7 @@ export async function renderMermaid(el) {
     holder.innerHTML = svg;
     el.replaceChildren(holder);
     if (bindFunctions) bindFunctions(holder);
-    el.setAttribute("role", "img");
-    el.setAttribute("aria-label", "Diagram: " + source.split("\n")[0].trim());
+    enhanceDiagram(el, holder, "Diagram: " + source.split("\n")[0].trim());
     el.dataset.condisRendered = "done";
   } catch (error) {
     // Show the source so nothing is lost; keep it out of innerText comparisons (it sits in .condis-mermaid).

@@ -7,7 +7,7 @@
 import { PageEdits } from "./cell-edits.js";
 import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
-import { cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
+import { abandon, cancelQueuedExcept, execute, isolated, restart, runtimeState, startRuntime, stop } from "./runtime.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
@@ -53,9 +53,11 @@ class Cell {
       this.inputWrapper.setAttribute("aria-describedby", hint.id);
       this.inputWrapper.classList.add("condis-editable");
       this.inputWrapper.addEventListener("keydown", (event) => {
-        if (event.target === this.inputWrapper && event.key === "Enter" && !this.editor) {
+        if (event.target === this.inputWrapper && event.key === "Enter") {
           event.preventDefault();
-          this.page.enableEditing(this);
+          // The editors may have mounted while the code had the focus: go straight to this one.
+          if (this.editor) this.editor.focus();
+          else this.page.enableEditing(this);
         }
       });
       this.highlight.addEventListener("mousedown", (event) => {
@@ -128,6 +130,7 @@ class Cell {
     const code = this.code;
     let area = null;
     this.busy = true;
+    this.queued = true;
     this.setStatus("queued");
     this.node.classList.add("condis-busy");
     return execute(
@@ -135,6 +138,7 @@ class Cell {
       {
         begin: () => {
           if (token !== this.token) return;
+          this.queued = false;
           const live = this.showLive();
           area = live.area;
           area.clear();
@@ -149,10 +153,12 @@ class Cell {
           this.busy = false;
           this.page.editorsSoon();
           if (token !== this.token) return;
+          this.queued = false;
           this.node.classList.remove("condis-busy");
           if (!area) {
-            // Never started (cancelled, or the runtime failed): the previous output stays.
-            this.setStatus("");
+            // Never started (cancelled, or the runtime failed): the previous output stays, and the
+            // cell says why it did not run.
+            this.setStatus(status === "cancelled" ? "cancelled (not run)" : status === "failed" ? "not run" : "");
             return;
           }
           area.flush();
@@ -236,6 +242,17 @@ export class NotebookPage {
     const first = this.cells[0].node.closest(".jupyter-wrapper") || this.cells[0].node;
     first.parentNode.insertBefore(this.toolbar, first);
     this.status.render(runtimeState(), { type: "state" });
+    this.measureToolbar();
+  }
+
+  /** Anchors must land below the sticky toolbar: its measured height goes to the page's CSS. */
+  measureToolbar() {
+    const root = document.documentElement;
+    const measure = () => root.style.setProperty("--condis-toolbar-height", `${Math.ceil(this.toolbar.offsetHeight)}px`);
+    root.classList.add("condis-has-toolbar");
+    measure();
+    this.resize = typeof ResizeObserver === "function" ? new ResizeObserver(measure) : null;
+    this.resize?.observe(this.toolbar);
   }
 
   announce(text) {
@@ -277,6 +294,7 @@ export class NotebookPage {
     this.runAllBtn.setAttribute("aria-busy", "true");
     let status = "ok";
     for (const cell of this.cells) {
+      if (this.left) break; // the reader went to another page: its cells are not run behind its back
       status = await cell.run();
       if (status !== "ok") break;
     }
@@ -287,9 +305,16 @@ export class NotebookPage {
 
   async stop() {
     if (!runtimeState().busy) return;
-    const how = await stop();
-    if (how === "restarted") this.announce("Stopped. Python was restarted; run earlier cells again.");
-    else this.announce("Stopped.");
+    const queued = this.cells.filter((c) => c.queued);
+    const { how } = await stop();
+    const stopped = how === "restarted" ? "Stopped. Python was restarted; run earlier cells again." : "Stopped.";
+    const labels = queued.map((c) => c.label);
+    const cancelled = !labels.length
+      ? ""
+      : labels.length === 1
+        ? ` Cell ${labels[0]} was cancelled before it ran.`
+        : ` Cells ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]} were cancelled before they ran.`;
+    this.announce(stopped + cancelled);
   }
 
   restart() {
@@ -302,6 +327,12 @@ export class NotebookPage {
 
   unmount() {
     this.edits.unmount();
+    // The reader is leaving: a cell still running here must not hold up the next page's Run.
+    this.left = true;
+    abandon(this.ns);
+    this.resize?.disconnect();
+    document.documentElement.classList.remove("condis-has-toolbar");
+    document.documentElement.style.removeProperty("--condis-toolbar-height");
     this.status.destroy();
   }
 }

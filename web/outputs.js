@@ -120,6 +120,14 @@ export class OutputArea {
   error(msg) {
     this.flush();
     this.lastStream = null;
+    if (msg.html) {
+      // An exception with _repr_html_ (condis bug checks, findings): its HTML, then its plain text.
+      const rich = item("jp-RenderedHTMLCommon jp-RenderedHTML condis-error-html", "text/html");
+      rich.innerHTML = msg.html;
+      adoptMermaidPres(rich);
+      this.el.append(rich);
+      renderMermaidIn(rich, { eager: true });
+    }
     const div = item("jp-RenderedText condis-error", "application/vnd.jupyter.stderr");
     const pre = document.createElement("pre");
     pre.className = "condis-traceback";

@@ -6,7 +6,7 @@
 import { loadEditor } from "./lazy.js";
 import { OutputArea, summary } from "./outputs.js";
 import * as store from "./playground-store.js";
-import { execute, forgetNamespace, restart, runtimeState, stop } from "./runtime.js";
+import { abandon, execute, forgetNamespace, restart, runtimeState, stop } from "./runtime.js";
 import { StatusView } from "./status.js";
 import { button, el } from "./ui.js";
 
@@ -309,11 +309,13 @@ class Playground {
     const token = ++this.token;
     forgetNamespace(NS); // each run starts from a clean namespace
     this.runBtn.setAttribute("aria-busy", "true");
+    this.waiting = true;
     return execute(
       { ns: NS, label: "playground", code: this.code },
       {
         begin: () => {
           if (token !== this.token) return;
+          this.waiting = false;
           forgetNamespace(NS);
           this.placeholder.hidden = true;
           this.area.clear();
@@ -324,6 +326,7 @@ class Playground {
         },
         settle: (status, note) => {
           if (token !== this.token) return;
+          this.waiting = false;
           this.runBtn.removeAttribute("aria-busy");
           if (status === "cancelled" || status === "failed") return;
           this.area.flush();
@@ -341,7 +344,10 @@ class Playground {
 
   async stop() {
     if (!runtimeState().busy) return;
-    await stop();
+    const waiting = this.waiting;
+    const { how } = await stop();
+    const stopped = how === "restarted" ? "Stopped. Python was restarted." : "Stopped.";
+    this.status.announce(waiting ? `${stopped} The run that was waiting to start was cancelled.` : stopped);
   }
 
   restart() {
@@ -371,6 +377,7 @@ class Playground {
   }
 
   unmount() {
+    abandon(NS); // leaving the page stops its run, so the next page's Run does not wait for it
     window.removeEventListener("hashchange", this.onHash);
     this.flushSave();
     this.status.destroy();

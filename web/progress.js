@@ -140,7 +140,8 @@ function renderCourse(host, rows) {
       el("a", { href: resolve("progress/") }, "see everything or erase it"),
       ".",
     ]),
-    courseTable(rows),
+    // Material's own wrapper for wide tables: on a narrow screen the table scrolls, not the page.
+    el("div", { class: "md-typeset__scrollwrap" }, el("div", { class: "md-typeset__table" }, courseTable(rows))),
   );
   host.dataset.condisReady = "true";
 }

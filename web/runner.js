@@ -8,9 +8,23 @@ import { mountNotebook } from "./notebook.js";
 import { mountPlayground } from "./playground.js";
 import { mountProgress } from "./progress.js";
 import * as runtime from "./runtime.js";
+import { installSiteLinks } from "./site-links.js";
 
 let page = null;
 let stopWatchingScroll = null;
+let mounted = false;
+let popped = false; // the last navigation was Back or Forward: Material restores that page's scroll
+addEventListener("popstate", () => {
+  popped = true;
+});
+
+/** Previous, Next and every other link open a page at its top (unless they name an anchor). */
+function landAtTop() {
+  const restore = popped;
+  popped = false;
+  if (!mounted || restore || location.hash) return;
+  window.scrollTo({ top: 0, left: 0, behavior: "instant" });
+}
 
 function adoptStaticMermaid(doc) {
   // Static outputs may hold <pre class="mermaid"> from the engine's _repr_html_: take them before
@@ -26,7 +40,9 @@ function mount() {
     console.error(error);
   }
   page = null;
+  document.documentElement.classList.remove("condis-diagram-open"); // a full-screen diagram left open
   adoptStaticMermaid(document);
+  installSiteLinks();
   try {
     mountProgress(document); // first: it converts earlier versions' keys the pages below read
   } catch (error) {
@@ -36,6 +52,8 @@ function mount() {
   renderMermaidIn(document.querySelector(".md-content") || document.body);
   stopWatchingScroll?.();
   stopWatchingScroll = watchScrollable(document.querySelector(".md-content") || document.body);
+  landAtTop();
+  mounted = true;
   // Visible in the browser's performance panel and to tools/bench_site.py.
   performance.measure("condis:mount", { start: started, end: performance.now() });
 }

@@ -218,25 +218,12 @@ function terminateWorker() {
 }
 
 /**
- * Stop: cancel queued jobs, interrupt the running one. With a SharedArrayBuffer this raises
- * KeyboardInterrupt and keeps the namespace; otherwise (or if Python does not react in time) the
- * worker is terminated and a fresh one is started in the background.
- * Resolves to "interrupted" | "restarted" | "idle".
+ * End the running job: with a SharedArrayBuffer, raise KeyboardInterrupt (the namespace is kept);
+ * otherwise, or if Python does not react within STOP_GRACE_MS, replace the worker. Queued jobs are
+ * left alone: they run next (on the fresh worker if it came to that).
+ * Resolves to "interrupted" | "restarted".
  */
-export function stop() {
-  for (const job of queue.splice(0)) job.settle("cancelled");
-  const job = current;
-  if (!job) {
-    notify({ type: "job" });
-    return Promise.resolve("idle");
-  }
-  if (rt.status === "loading") {
-    // Stop while Python was still loading: give up the load; the next Run starts it again.
-    terminateWorker();
-    rt.status = "idle";
-    finish(job, "cancelled");
-    return Promise.resolve("idle");
-  }
+function interruptRunning(job) {
   if (rt.interrupt && rt.status === "ready") {
     Atomics.store(rt.interrupt, 0, 2); // SIGINT
     return new Promise((resolve) => {
@@ -244,7 +231,7 @@ export function stop() {
       const poll = () => {
         if (current !== job) return resolve("interrupted");
         if (performance.now() - started > STOP_GRACE_MS) {
-          restart("stopped");
+          replaceWorker("stopped");
           return resolve("restarted");
         }
         setTimeout(poll, 20);
@@ -252,13 +239,57 @@ export function stop() {
       poll();
     });
   }
-  restart("stopped");
+  replaceWorker("stopped");
   return Promise.resolve("restarted");
 }
 
-/** A fresh worker: every namespace is lost. The running job (if any) ends as interrupted. */
-export function restart(reason = "restart") {
-  for (const job of queue.splice(0)) job.settle("cancelled");
+/**
+ * Stop: cancel queued jobs (each is settled "cancelled", so its cell can say so), interrupt the
+ * running one. Resolves to {how: "interrupted" | "restarted" | "idle", cancelled: number}.
+ */
+export function stop() {
+  const cancelled = queue.splice(0);
+  for (const job of cancelled) job.settle("cancelled");
+  const job = current;
+  const result = (how) => ({ how, cancelled: cancelled.length });
+  if (!job) {
+    notify({ type: "job" });
+    return Promise.resolve(result("idle"));
+  }
+  if (rt.status === "loading") {
+    // Stop while Python was still loading: give up the load; the next Run starts it again.
+    terminateWorker();
+    rt.status = "idle";
+    finish(job, "cancelled");
+    return Promise.resolve(result("idle"));
+  }
+  return interruptRunning(job).then(result);
+}
+
+/**
+ * The reader left the page whose code runs in namespace `ns`: its queued jobs are cancelled and its
+ * running job is stopped, so the next page's Run does not wait behind them. Jobs of other
+ * namespaces (the page being opened) stay queued and run next.
+ */
+export function abandon(ns) {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].ns === ns) queue.splice(i, 1)[0].settle("cancelled");
+  }
+  const job = current;
+  if (!job || job.ns !== ns) {
+    notify({ type: "job" });
+    return Promise.resolve("idle");
+  }
+  if (rt.status !== "ready") {
+    // Still loading Python: keep the load (the next page needs it too), drop the job.
+    finish(job, "cancelled");
+    return Promise.resolve("idle");
+  }
+  return interruptRunning(job);
+}
+
+/** A fresh worker for a stopped job; queued jobs run on it. */
+function replaceWorker(reason) {
   const job = current;
   current = null;
   terminateWorker();
@@ -266,7 +297,15 @@ export function restart(reason = "restart") {
   rt.restarts++;
   if (job) job.settle("interrupted", reason === "stopped" ? "restarted" : "restart");
   notify({ type: "restart", reason });
-  return startRuntime();
+  const ready = startRuntime();
+  pump();
+  return ready;
+}
+
+/** A fresh worker: every namespace is lost. The running job (if any) ends as interrupted. */
+export function restart(reason = "restart") {
+  for (const job of queue.splice(0)) job.settle("cancelled");
+  return replaceWorker(reason);
 }
 
 export function forgetNamespace(ns) {

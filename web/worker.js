@@ -7,9 +7,11 @@
 //                 {type:"ready", python, pyodide, engine, from, timings}   from: snapshot | boot
 //                 {type:"cached", stored}   this visit's downloads are in Cache Storage
 //                 {type:"fatal", message}
-//                 {type:"out", id, msg}        msg: stream | display | result | error (from condis_live.py)
+//                 {type:"out", id, msg}        msg: stream | display | result | error (condis_edu.harness.cells)
 //                 {type:"done", id, status}    status: ok | error | interrupted
-import LIVE_PY from "./py/condis_live.py";
+//
+// Cells run through condis_edu.harness.cells, the executor the test tiers use for every notebook too; it
+// ships in the wheel (and so in the build's heap snapshot, which imports every condis_edu module).
 import { RuntimeCache } from "./runtime-cache.js";
 
 let pyodide = null;
@@ -261,18 +263,17 @@ async function init({ indexURL, interruptBuffer: buffer }) {
       }
     }
     if (!pyodide) {
+      // A new stage is progress too: the page's stall watch restarts for the normal start.
+      if (snapshot) stage("Starting Python normally");
       // The snapshot path may have consumed the early downloads; Pyodide fetches again what it needs.
       pyodide = await startFromScratch(indexURL);
     }
     t.pyodide = performance.now();
     stage("Starting Python");
     live = pyodide.runPython(`
-import sys, types
-_m = types.ModuleType("condis_live")
-_m.__file__ = "<condis_live>"
-sys.modules["condis_live"] = _m
-exec(compile(${JSON.stringify(LIVE_PY)}, "<condis_live>", "exec"), _m.__dict__)
-_m`);
+import condis_edu.harness.cells
+condis_edu.harness.cells.install_ipython_shim()
+condis_edu.harness.cells`);
     const python = pyodide.runPython(`import sys; "%d.%d.%d" % sys.version_info[:3]`);
     const lockEntry = pyodide._api?.lockfile_packages?.["condis-edu"];
     const engine = (lockEntry && lockEntry.version) || "";
@@ -311,7 +312,7 @@ function run({ id, ns, label, code }) {
     const emit = (json) => postMessage({ type: "out", id, msg: JSON.parse(json) });
     let status = "error";
     try {
-      status = await live.run_cell(ns, label, code, emit);
+      status = await live.run_live(ns, label, code, emit);
     } catch (error) {
       postMessage({
         type: "out",

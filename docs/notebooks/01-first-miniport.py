@@ -389,10 +389,22 @@ broken = try_variant("incomplete_co", incomplete_set_options)
 # shows where in the registration NDIS noticed:
 
 # %%
-print(broken.findings[0])
+broken.findings[0]
 
 # %%
 broken.trace.sequence(title="A CoNDIS miniport with five handlers missing")
+
+# %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb01-next-after-register")
 
 # %% [markdown]
 # ## What you now know
@@ -427,7 +439,9 @@ def MyDriverEntry(DriverObject, RegistryPath):
 
 
 # %%
-check("nb01-driver-entry", MyDriverEntry)
+from condis_edu.exercises import check
+
+check("nb01-driver-entry")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb01-driver-entry"><summary>Solution</summary>
@@ -468,7 +482,9 @@ def MySetOptions(NdisDriverHandle, DriverContext):
 
 
 # %%
-check("nb01-set-options", MySetOptions)
+from condis_edu.exercises import check
+
+check("nb01-set-options")
 
 # %% [markdown]
 # Notice what the starting code's result says: a miniport whose `MiniportSetOptions` registers

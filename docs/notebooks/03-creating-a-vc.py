@@ -241,8 +241,8 @@ start = len(lazy.trace)
 try:
     client.make_call(lazy, b"echo")
 except RuleBugCheck as stop:
-    print(f"bug check 0x{stop.code:X}")
-    print(stop)
+    bugcheck = stop
+bugcheck  # shown with its rule, Microsoft's page and this site's page for the rule
 
 # %% [markdown]
 # The client's very first step, `NdisCoCreateVc`, brought the system down: bug check 0x7C,
@@ -309,6 +309,18 @@ for finding in checked.findings:
     print("finding:", finding.short())
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb03-who-deletes")
+
+# %% [markdown]
 # ## What you now know
 #
 # - A client creates the VC for its outgoing call; a call manager creates the VC for an incoming
@@ -337,7 +349,9 @@ def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
 
 
 # %%
-check("nb03-create-vc", MyCoCreateVc)
+from condis_edu.exercises import check
+
+check("nb03-create-vc")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb03-create-vc"><summary>Solution</summary>
@@ -372,7 +386,9 @@ def MyLimitedCoCreateVc(MiniportAdapterContext, NdisVcHandle):
 
 
 # %%
-check("nb03-vc-limit", MyLimitedCoCreateVc)
+from condis_edu.exercises import check
+
+check("nb03-vc-limit")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb03-vc-limit"><summary>Solution</summary>

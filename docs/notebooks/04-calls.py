@@ -246,6 +246,18 @@ who_did_what(with_mcm.trace)
 #   with the `NdisMCmXxx` calls.
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb04-make-call-returns")
+
+# %% [markdown]
 # ## Exercise 1: the miniport's side of closing a call
 #
 # Write a `MiniportCoDeactivateVc` for the loopback miniport that finishes at once, instead of
@@ -261,7 +273,9 @@ def MyCoDeactivateVc(MiniportVcContext):
 
 
 # %%
-check("nb04-deactivate-vc", MyCoDeactivateVc)
+from condis_edu.exercises import check
+
+check("nb04-deactivate-vc")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb04-deactivate-vc"><summary>Solution</summary>
@@ -296,7 +310,9 @@ def MyClCloseCallComplete(Status, ProtocolVcContext, ProtocolPartyContext):
 
 
 # %%
-check("nb04-close-complete", MyClCloseCallComplete)
+from condis_edu.exercises import check
+
+check("nb04-close-complete")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb04-close-complete"><summary>Solution</summary>

@@ -225,6 +225,18 @@ no_co.trace.sequence(title="A WAN miniport without CoNDIS handlers")
 #   reports `NdisMediumCoWan`.
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb05-mcm-create-vc")
+
+# %% [markdown]
 # ## Exercise 1: a stand-alone call manager's `ProtocolSetOptions`
 #
 # `CO_HANDLERS` and `CM_HANDLERS` map each field of the two structures to the sample call
@@ -250,7 +262,9 @@ def MyCmSetOptions(NdisDriverHandle, DriverContext):
 
 
 # %%
-check("nb05-cm-set-options", MyCmSetOptions)
+from condis_edu.exercises import check
+
+check("nb05-cm-set-options")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb05-cm-set-options"><summary>Solution</summary>
@@ -318,7 +332,9 @@ def MyMcmSetOptions(NdisDriverHandle, DriverContext):
 
 
 # %%
-check("nb05-mcm-set-options", MyMcmSetOptions)
+from condis_edu.exercises import check
+
+check("nb05-mcm-set-options")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb05-mcm-set-options"><summary>Solution</summary>

@@ -241,6 +241,18 @@ print("adapters left:", machine.adapters, "| findings:", machine.findings)
 # - NDIS pauses the virtual miniport before the adapter beneath it and restarts it after.
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb06-virtual-miniport-start")
+
+# %% [markdown]
 # ## Exercise 1: the virtual miniport's handler table
 #
 # Write the function that fills the IM's `NDIS_MINIPORT_DRIVER_CHARACTERISTICS` (the header and
@@ -265,7 +277,9 @@ def my_fill(mchars):
 
 
 # %%
-check("nb06-im-chars", my_fill)
+from condis_edu.exercises import check
+
+check("nb06-im-chars")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb06-im-chars"><summary>Solution</summary>
@@ -309,7 +323,9 @@ def MyBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
 
 
 # %%
-check("nb06-bind-adapter", MyBindAdapterEx)
+from condis_edu.exercises import check
+
+check("nb06-bind-adapter")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb06-bind-adapter"><summary>Solution</summary>

@@ -421,6 +421,18 @@ BarChart(
 #   (R3.10).
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb07-send-while-paused")
+
+# %% [markdown]
 # ## Exercise 1: complete every send
 #
 # Write `MiniportCoSendNetBufferLists` for a NIC that transmits instantly: give each NBL the status
@@ -435,7 +447,9 @@ def MyCoSendNetBufferLists(MiniportVcContext, NetBufferLists, SendFlags):
 
 
 # %%
-check("nb07-co-send", MyCoSendNetBufferLists)
+from condis_edu.exercises import check
+
+check("nb07-co-send")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb07-co-send"><summary>Solution</summary>
@@ -475,7 +489,9 @@ def MyCheckedCoSend(MiniportVcContext, NetBufferLists, SendFlags):
 
 
 # %%
-check("nb07-length-check", MyCheckedCoSend)
+from condis_edu.exercises import check
+
+check("nb07-length-check")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb07-length-check"><summary>Solution</summary>

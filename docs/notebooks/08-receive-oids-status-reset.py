@@ -323,6 +323,18 @@ print({status_name(k): v for k, v in cl_data.data_of(call).statistics()["complet
 #   completes what it held with the same status. VCs survive.
 
 # %% [markdown]
+# ## Check your understanding
+#
+# A question about a trace before the exercises. The cell below runs a small scenario on the
+# simulation and stops at the moment that matters; the answer is read from that same run, so it
+# always agrees with the engine. Pick an answer: it is checked here in the page.
+
+# %%
+from condis_edu.exercises import quiz
+
+quiz("nb08-small-buffer")
+
+# %% [markdown]
 # ## Exercise 1: a receive handler
 #
 # Write the client's `ProtocolCoReceiveNetBufferLists`. It may keep nothing: give every chain back
@@ -339,7 +351,9 @@ def MyCoReceiveNetBufferLists(ProtocolBindingContext, ProtocolVcContext, NetBuff
 
 
 # %%
-check("nb08-receive", MyCoReceiveNetBufferLists)
+from condis_edu.exercises import check
+
+check("nb08-receive")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb08-receive"><summary>Solution</summary>
@@ -383,7 +397,9 @@ def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
 
 
 # %%
-check("nb08-oid-request", MyCoOidRequest)
+from condis_edu.exercises import check
+
+check("nb08-oid-request")
 
 # %% [markdown]
 # <details class="condis-solution" data-exercise="nb08-oid-request"><summary>Solution</summary>

@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from condis_edu.rendering import Report, bugcheck_title, readable_traceback
+
 if TYPE_CHECKING:
     from condis_edu.verifier.finding import Finding
 
@@ -115,6 +117,18 @@ class VerifierViolation(CondisError):
         """The rule id, e.g. ``"R2.09"``."""
         return self.finding.rule.id
 
+    def report(self) -> Report:
+        """What the stop shows. In strict mode every violation stops the machine as Driver
+        Verifier would (0xC4); a bug-check rule carries its own code."""
+        code = getattr(self, "code", 0xC4)
+        return self.finding.report(bugcheck_title(code), code)
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
+
+    def _render_traceback_(self) -> list[str]:
+        return readable_traceback(self, self.report())
+
 
 class BugCheck(CondisError):
     """The simulated system stopped, as Windows does with a bug check (blue screen).
@@ -124,11 +138,25 @@ class BugCheck(CondisError):
     """
 
     code: int = 0xC4
+    parameters: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """The four bug check parameters; parameter 1 of 0x7C is the NDIS_BUGCHECK_* subcode
+    (https://learn.microsoft.com/windows-hardware/drivers/debugger/bug-check-0x7c--bugcode-ndis-driver).
+    Parameters that are kernel addresses on Windows are 0 here."""
 
     def __init__(self, message: str, code: int | None = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
+
+    def report(self) -> Report:
+        """What the stop shows: its name and code, and the message."""
+        return Report(title=bugcheck_title(self.code), detail=str(self), bugcheck_code=self.code)
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
+
+    def _render_traceback_(self) -> list[str]:
+        return readable_traceback(self, self.report())
 
 
 class RuleBugCheck(VerifierViolation, BugCheck):
@@ -137,6 +165,7 @@ class RuleBugCheck(VerifierViolation, BugCheck):
     def __init__(self, finding: Finding) -> None:
         VerifierViolation.__init__(self, finding)
         self.code = finding.rule.bugcheck_code
+        self.parameters = (finding.rule.bugcheck_parameter1, 0, 0, 0)
 
 
 class DriverCrashed(BugCheck):
@@ -151,3 +180,13 @@ class DriverCrashed(BugCheck):
         super().__init__(message)
         self.driver = driver
         self.call = call
+
+    def report(self) -> Report:
+        """What the stop shows: its name and code, the driver, the handler and what escaped."""
+        return Report(
+            title=bugcheck_title(self.code),
+            driver=self.driver,
+            call=self.call,
+            detail=str(self),
+            bugcheck_code=self.code,
+        )

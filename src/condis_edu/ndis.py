@@ -12,6 +12,7 @@ too, so ``from condis_edu.ndis import *`` gives a driver everything ndis.h would
 
 from __future__ import annotations
 
+from condis_edu._library import boundary as _boundary
 from condis_edu._library.ddi import pools as _pools
 from condis_edu._library.ddi.adapters import (
     NdisAllocateIoWorkItem,
@@ -234,6 +235,8 @@ __all__ = [
 ]
 DDIS: tuple[str, ...] = tuple(name for name in __all__ if name.startswith("Ndis"))
 """Names of the DDIs this module implements (checked against the module by a test)."""
+
+_boundary.guard_all(globals(), DDIS)  # every DDI checks its arguments before it changes anything
 
 __all__ += _constants.__all__
 __all__ += _status.__all__

@@ -68,11 +68,14 @@ class RecordedPage:
     page: Page
     origin: str
     requests: list[str] = field(default_factory=list)
+    # The service worker's own downloads (the offline copy, in the background): not the page's.
+    service_worker_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
     def foreign_requests(self) -> list[str]:
         allowed = (self.origin + "/", "data:", "blob:", "about:")
-        return [u for u in self.requests if not u.startswith(allowed) and u != self.origin]
+        urls = self.requests + self.service_worker_requests
+        return [u for u in urls if not u.startswith(allowed) and u != self.origin]
 
 
 def _require_site() -> None:
@@ -133,8 +136,11 @@ def open_page(context: BrowserContext, server: SiteServer) -> RecordedPage:
     rec = RecordedPage(page, server.origin)
     page.on("request", lambda r: rec.requests.append(r.url))
     page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
-    # Workers' requests reach the context, not the page.
-    context.on("request", lambda r: rec.requests.append(r.url))
+    # Workers' requests reach the context, not the page; so do the service worker's.
+    context.on(
+        "request",
+        lambda r: (rec.service_worker_requests if r.service_worker else rec.requests).append(r.url),
+    )
     return rec
 
 

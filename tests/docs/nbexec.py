@@ -1,7 +1,8 @@
 """Run a jupytext (percent format) notebook the way a Jupyter kernel would, with no dependencies.
 
 The same module runs in CPython and inside Pyodide, so both tiers execute notebooks identically and can
-compare what each cell shows with what the real kernel showed at build time.
+compare what each cell shows with what the real kernel showed at build time. Cells run through
+:mod:`condis_edu.harness.cells`, the executor the browser's live cells use too.
 
 A cell's *signature* is what a reader sees under it: a list of ``(kind, mime_or_stream, text)`` tuples,
 consecutive stream chunks of one stream merged, rich results reduced to the mime type Jupyter would pick
@@ -10,14 +11,13 @@ consecutive stream chunks of one stream merged, rich results reduced to the mime
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from condis_edu.harness import cells
 
 Output = tuple[str, str, str]
 PREFERRED = ("text/html", "text/markdown", "text/plain")
@@ -61,18 +61,6 @@ def parse_percent(text: str) -> list[Cell]:
     return cells
 
 
-def mime_bundle(value: Any) -> dict[str, str]:
-    """The formats IPython would offer for ``value`` (only the ones our pages use)."""
-    bundle = {"text/plain": repr(value)}
-    for mime, method in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_")):
-        fn = getattr(value, method, None)
-        if callable(fn):
-            data = fn()
-            if data is not None:
-                bundle[mime] = data
-    return bundle
-
-
 def pick(bundle: dict[str, str]) -> tuple[str, str]:
     for mime in PREFERRED:
         if mime in bundle:
@@ -80,32 +68,25 @@ def pick(bundle: dict[str, str]) -> tuple[str, str]:
     raise ValueError(f"no displayable mime type in {sorted(bundle)}")
 
 
-class _Tee(io.StringIO):
-    def __init__(self, name: str, sink: list[Output]) -> None:
-        super().__init__()
-        self.name, self.sink = name, sink
-
-    def write(self, s: str) -> int:
-        if s:
-            self.sink.append(("stream", self.name, s))
-        return len(s)
+def signature(messages: list[cells.Message]) -> list[Output]:
+    """What a reader sees under a cell, from the executor's messages (errors excluded)."""
+    outputs: list[Output] = []
+    for msg in messages:
+        if msg["type"] == "stream":
+            outputs.append(("stream", msg["name"], msg["text"]))
+        elif msg["type"] in ("display", "result"):
+            outputs.append((msg["type"], *pick(msg["data"])))
+    return merge_streams(outputs)
 
 
 def run_cell(source: str, namespace: dict[str, Any]) -> list[Output]:
-    """Execute one cell; return its signature. Exceptions propagate (notebooks must not raise)."""
-    outputs: list[Output] = []
-    tree = ast.parse(source, mode="exec")
-    last_expr = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
-        last_expr = ast.Expression(tree.body.pop().value)
-    namespace.setdefault("display", lambda *objs: [outputs.append(("display", *pick(mime_bundle(o)))) for o in objs])
-    with contextlib.redirect_stdout(_Tee("stdout", outputs)), contextlib.redirect_stderr(_Tee("stderr", outputs)):
-        exec(compile(tree, "<cell>", "exec"), namespace)
-        if last_expr is not None:
-            value = eval(compile(last_expr, "<cell>", "eval"), namespace)
-            if value is not None:
-                outputs.append(("result", *pick(mime_bundle(value))))
-    return merge_streams(outputs)
+    """Execute one cell with the site's executor; return its signature. Exceptions propagate."""
+    namespace.setdefault("display", cells.display)
+    messages: list[cells.Message] = []
+    outcome = cells.run_cell(source, namespace, label="cell", emit=messages.append)
+    if outcome.error is not None:
+        raise outcome.error
+    return signature(messages)
 
 
 def merge_streams(outputs: list[Output]) -> list[Output]:

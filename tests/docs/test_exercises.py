@@ -4,7 +4,8 @@ How an exercise sits in a notebook (docs/notebooks/NN-topic.py), which these tes
 
 - an **exercise cell**: a code cell whose first line is ``# Exercise nbNN-topic: <what to do>``,
   holding the starter code the reader edits;
-- a **check cell**: a code cell that is exactly one expression, ``check("nbNN-topic", <name>)``;
+- a **check cell**: a code cell that imports ``check`` (so it runs even first) and ends with the one
+  expression ``check("nbNN-topic")``, which checks the function the exercise cell defines;
 - a **solution**: in a Markdown cell, ``<details class="condis-solution" data-exercise="nbNN-topic">``
   wrapping one ```python fence, a complete replacement for the exercise cell.
 
@@ -26,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from condis_edu.exercises import CheckResult, exercises
-from condis_edu.exercises._core import Check, CheckFailed, Exercise, run_checks
+from condis_edu.exercises import CheckResult, check, exercises, get, hint
+from condis_edu.exercises._core import Check, CheckFailed, Exercise, register, run_checks
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -40,7 +41,7 @@ SOLUTION = re.compile(
     r'<details class="condis-solution" data-exercise="(?P<id>[^"]+)">.*?```python\n(?P<code>.*?)```.*?</details>',
     re.S,
 )
-CHECK_CALL = re.compile(r'^check\("(?P<id>[^"]+)", *[A-Za-z_][A-Za-z0-9_]*\)$')
+CHECK_CALL = re.compile(r'^(?:from condis_edu\.exercises import check\n+)?check\("(?P<id>[^"]+)"\)$')
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,16 @@ def attempt(p: Placed, candidate: str) -> CheckResult:
     nbexec.run_cell(candidate, namespace)
     for src in p.between:
         nbexec.run_cell(src, namespace)
-    value = eval(compile(ast.Expression(ast.parse(p.check_cell, mode="eval").body), "<check>", "eval"), namespace)
+    return run_check_cell(p, namespace)
+
+
+def run_check_cell(p: Placed, namespace: dict[str, Any]) -> CheckResult:
+    """Run the check cell in ``namespace`` the way a kernel does, and return the value of its last line."""
+    tree = ast.parse(p.check_cell)
+    *body, last = tree.body
+    assert isinstance(last, ast.Expr), f"{p.id}: the check cell does not end with an expression"
+    exec(compile(ast.Module(body=body, type_ignores=[]), "<check>", "exec"), namespace)
+    value = eval(compile(ast.Expression(last.value), "<check>", "eval"), namespace)
     assert isinstance(value, CheckResult)
     return value
 
@@ -733,7 +743,14 @@ def test_there_are_exercises() -> None:
 
 
 def test_every_registered_exercise_is_in_a_notebook() -> None:
-    assert set(exercises()) == set(PLACED), "registered exercises and notebook exercises differ"
+    assert set(exercises("exercise")) == set(PLACED), "registered exercises and notebook exercises differ"
+
+
+def test_every_exercise_cell_defines_the_entry_its_check_looks_up() -> None:
+    for ex_id, p in PLACED.items():
+        entry = get(ex_id).entry
+        assert re.search(rf"^def {entry}\(", p.starter, re.M), f"{ex_id}: the exercise cell does not define {entry}"
+        assert re.search(rf"^def {entry}\(", p.solution, re.M), f"{ex_id}: the solution does not define {entry}"
 
 
 def test_every_exercise_has_wrong_answers() -> None:
@@ -759,8 +776,56 @@ def test_solution_passes(ex_id: str) -> None:
 def test_starter_fails_cleanly(ex_id: str) -> None:
     result = attempt(PLACED[ex_id], PLACED[ex_id].starter)
     assert not result.passed, f"{ex_id}: the starter already passes every check"
-    assert 'data-result="fail"' in result._repr_html_()
-    assert "Hint:" in result._repr_html_()
+    html = result._repr_html_()
+    assert 'data-result="fail"' in html
+    # The hints travel with the result but hidden: the build-time output shows none of them.
+    hints = re.findall(r'<li class="condis-check__hint" data-hint="(\d+)"( hidden)?>', html)
+    assert [int(n) for n, _ in hints] == list(range(1, len(get(ex_id).hints) + 1))
+    assert all(hidden for _, hidden in hints), f"{ex_id}: a hint is visible before any attempt"
+    assert '<div class="condis-check__hints" hidden>' in html
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_check_cell_run_first_says_what_to_run(ex_id: str) -> None:
+    """A reader who runs the check cell before anything else gets guidance, not a NameError."""
+    p = PLACED[ex_id]
+    result = run_check_cell(p, {"__name__": "__main__"})
+    assert result.state == "missing" and not result.passed
+    html = result._repr_html_()
+    assert 'data-result="missing"' in html
+    assert f"<code>{get(ex_id).entry}</code>" in html and "Run the exercise cell first" in html
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_hints_are_graduated_and_never_the_answer(ex_id: str) -> None:
+    ex = get(ex_id)
+    assert len(ex.hints) >= 2
+    assert "learn.microsoft.com" in ex.hints[0] or "](ddi:" in ex.hints[0] or "](net:" in ex.hints[0], (
+        f"{ex_id}: the first hint should point at Microsoft's page"
+    )
+    assert [hint(ex_id, n) for n in range(1, len(ex.hints) + 1)] == [
+        f"Hint {n} of {len(ex.hints)}: {h}" for n, h in enumerate(ex.hints, start=1)
+    ]
+    with pytest.raises(IndexError):
+        hint(ex_id, len(ex.hints) + 1)
+    # No hint quotes a line of the published solution's body (the lines that do the work).
+    body = [line.strip() for line in PLACED[ex_id].solution.splitlines()[2:] if len(line.strip()) > 24]
+    for h in ex.hints:
+        for line in body:
+            assert line not in h, f"{ex_id}: a hint gives away the line {line!r}"
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_reference_passes_and_a_failure_shows_both_traces(ex_id: str) -> None:
+    ex = get(ex_id)
+    assert ex.reference is not None
+    assert run_checks(ex, ex.reference()).passed, f"{ex_id}: the reference fails its own checks"
+    result = attempt(PLACED[ex_id], PLACED[ex_id].starter)
+    assert result.comparison is not None, f"{ex_id}: a failed check shows no trace comparison"
+    html = result._repr_html_()
+    assert '<div class="condis-diff" hidden>' in html
+    if result.comparison.first_divergence is not None:
+        assert html.count('data-first="true"') == 1
 
 
 @pytest.mark.parametrize(("ex_id", "index"), [(i, n) for i in IDS for n in range(len(WRONG_ANSWERS.get(i, [])))])
@@ -787,11 +852,12 @@ DEMO = Exercise(
     id="nb00-demo",
     title="Return `42`",
     asks="a function",
+    entry="answer",
     checks=(
         Check("returns 42", lambda f: None if f() == 42 else _fails_with(f"it returned {f()!r}")),
         Check("survives a crash in the check", _boom),
     ),
-    hint="Use `return 42` <not HTML>.",
+    hints=("Think of [the answer](https://example.org/a) <not HTML>.", "Use `return 42`."),
 )
 
 
@@ -801,8 +867,11 @@ def test_result_renders_state_and_escapes() -> None:
     html = result._repr_html_()
     assert 'data-exercise="nb00-demo"' in html and 'data-result="fail"' in html
     assert "<code>42</code>" in html and "&lt;not HTML&gt;" in html
+    assert '<a href="https://example.org/a">the answer</a>' in html
     assert "it returned 41" in html and "ZeroDivisionError: division by zero" in html
     assert "Not yet: 0 of 2 checks pass" in repr(result)
+    assert "return 42" not in repr(result), "the text view shows no hint either"
+    assert result.comparison is None, "no reference, no comparison"
 
 
 def test_wrong_kind_fails_every_check_without_running_it() -> None:
@@ -820,15 +889,38 @@ def test_reader_exceptions_do_not_escape() -> None:
 
 
 def test_all_checks_passing_is_a_pass() -> None:
-    ok = Exercise("nb00-ok", "t", "a function", (Check("returns 42", lambda f: None),), "h")
+    ok = Exercise("nb00-ok", "t", "a function", "f", (Check("returns 42", lambda f: None),), ("h1", "h2"))
     result = run_checks(ok, lambda: 42)
     assert result.passed and 'data-result="pass"' in result._repr_html_()
-    assert "Hint" not in result._repr_html_()
+    assert "condis-check__hint" not in result._repr_html_()
+
+
+def test_registering_an_exercise_with_one_hint_is_refused() -> None:
+    one = Exercise("nb00-one-hint", "t", "a function", "f", (Check("x", lambda f: None),), ("only",))
+    with pytest.raises(ValueError, match="needs at least 2"):
+        register(one)
+    assert "nb00-one-hint" not in exercises()
+
+
+def test_check_by_name_finds_the_callers_function() -> None:
+    namespace: dict[str, Any] = {"check": check}
+    missing = eval('check("nb03-create-vc")', namespace)
+    assert missing.state == "missing" and "MyCoCreateVc" in missing.summary()
+    exec("def MyCoCreateVc(MiniportAdapterContext, NdisVcHandle):\n    return 0xC000009A, None", namespace)
+    result = eval('check("nb03-create-vc")', namespace)
+    assert result.state == "fail" and len(result.outcomes) == 5
+
+
+def test_a_name_error_in_the_readers_code_says_to_run_the_cells_above() -> None:
+    def MyCoCreateVc(MiniportAdapterContext: object, NdisVcHandle: object) -> object:
+        return LoopbackVc  # type: ignore[name-defined]  # noqa: F821  (a setup cell not run)
+
+    result = check("nb03-create-vc", MyCoCreateVc)
+    assert "NameError" in result.outcomes[0].detail
+    assert "run the cells above the exercise first" in result.outcomes[0].detail
 
 
 def test_unknown_exercise_id_names_the_known_ones() -> None:
-    from condis_edu.exercises import check
-
     with pytest.raises(KeyError, match="no exercise 'nb99-nope'"):
         check("nb99-nope", print)
 

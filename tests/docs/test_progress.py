@@ -42,12 +42,13 @@ def test_every_exercise_is_an_item_once_with_its_notebook_and_title() -> None:
     assert [i["id"] for i in items] and len({i["id"] for i in items}) == len(items) == len(registered)
     for item in items:
         ex = registered[item["id"]]
-        assert item["kind"] == "exercise"
+        assert item["kind"] == ex.kind in ("exercise", "knowledge")
         assert item["title"] == ex.title
         assert item["id"].startswith(f"nb{item['notebook']:02d}-")
     notebooks = [i["notebook"] for i in items]
     assert notebooks == sorted(notebooks), "items are grouped by notebook, in course order"
-    # every notebook of the course has items (each ends with at least two exercises)
+    # every notebook of the course has items (each ends with a knowledge check and two exercises or more)
+    assert {i["kind"] for i in items} == {"exercise", "knowledge"}
     assert sorted(set(notebooks)) == sorted(int(p.name[:2]) for p in NOTEBOOKS)
     assert json.loads(json.dumps(items)) == items, "items are plain JSON"
 

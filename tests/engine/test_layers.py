@@ -33,6 +33,7 @@ PACKAGE = ROOT / "src" / "condis_edu"
 CONTRIBUTING = ROOT / "docs" / "contributing.md"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("condis_edu.rendering",),
     ("condis_edu.errors",),
     ("condis_edu.mirror",),
     ("condis_edu.verifier",),

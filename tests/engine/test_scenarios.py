@@ -146,7 +146,7 @@ def test_break_rule_names_a_catalogued_rule_and_its_page() -> None:
     assert named, f"no rule id in the output:\n{text}"
     for rule_id in named:
         assert rule_id in RULES, f"{rule_id} is not in the verifier's catalogue"
-        assert RULES[rule_id].page in text, f"the page of {rule_id} ({RULES[rule_id].page}) is not shown"
+        assert RULES[rule_id].site_path in text, f"the page of {rule_id} ({RULES[rule_id].site_path}) is not shown"
 
 
 class _LineBudgetSpent(Exception):

@@ -36,6 +36,12 @@ ADAPTER_TRANSCRIPTION = {
     (A.RUNNING, AI.SHUTDOWN): A.SHUTDOWN,
     (A.PAUSING, AI.SHUTDOWN): A.SHUTDOWN,
 }
+# The engine's own input, not on the Microsoft page: a device removed before it was paused.
+ADAPTER_ENGINE_ONLY = {
+    (A.RESTARTING, AI.REMOVE): A.HALTED,
+    (A.RUNNING, AI.REMOVE): A.HALTED,
+    (A.PAUSING, AI.REMOVE): A.HALTED,
+}
 
 V, VI = VcState, VcInput
 
@@ -58,7 +64,9 @@ VC_REFUSALS = {
 @pytest.mark.parametrize("cell", [(s, i) for s in AdapterState for i in AdapterInput], ids=str)
 def test_adapter_table_matches_the_microsoft_table(cell: tuple[AdapterState, AdapterInput]) -> None:
     got = ADAPTER_TABLE.step(*cell)
-    expected = ADAPTER_TRANSCRIPTION.get(cell)
+    expected = ADAPTER_TRANSCRIPTION.get(cell, ADAPTER_ENGINE_ONLY.get(cell))
+    if cell[1] is not AI.REMOVE:
+        assert cell not in ADAPTER_ENGINE_ONLY
     if expected is None:
         assert got is None
     else:

@@ -1038,6 +1038,18 @@ def r4_18(mode: str) -> Machine:
     return m
 
 
+@scenario("X1.07")
+def x1_07(mode: str) -> Machine:
+    from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest
+
+    m, _, call = dp_machine(mode)
+    request = oid_request(OID_GEN_CO_LINK_SPEED)
+    request.Header.Type = 0  # never filled in
+    with m.running_as("client"):
+        NdisCoOidRequest(call.af.binding.NdisBindingHandle, None, None, None, request)
+    return m
+
+
 @scenario("R4.21")
 def r4_21(mode: str) -> Machine:
     from condis_edu.ndis import NDIS_STATUS_RESET_START, NdisMCoIndicateStatusEx
@@ -1301,7 +1313,19 @@ def test_catalogue_coverage_is_what_the_note_says() -> None:
     assert all(RULES[r].not_checked for r in CATALOGUE_MUST_RULES if not RULES[r].checked)
 
 
-@pytest.mark.parametrize("rule_id", CHECKED)
+ANSWERED = sorted(rule.id for rule in RULES.values() if rule.checked and rule.answered_with)
+
+
+@pytest.mark.parametrize("rule_id", ANSWERED)
+def test_a_documented_status_is_the_drivers_in_strict_mode_too(rule_id: str) -> None:
+    """Outcome (a): NDIS answers the misuse with its documented status; the finding is noted
+    and the machine keeps running, so the driver's failure path runs."""
+    m = SCENARIOS[rule_id]("strict")
+    assert rule_id in [f.rule.id for f in m.findings]
+    assert m.halted is None
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(CHECKED) - set(ANSWERED)))
 def test_strict_mode_raises_the_rule(rule_id: str) -> None:
     with pytest.raises(VerifierViolation) as caught:
         SCENARIOS[rule_id]("strict")
@@ -1311,6 +1335,7 @@ def test_strict_mode_raises_the_rule(rule_id: str) -> None:
     assert m_halted_after(rule_id)
     if isinstance(caught.value, RuleBugCheck):
         assert caught.value.code == RULES[rule_id].bugcheck_code
+        assert caught.value.parameters[0] == RULES[rule_id].bugcheck_parameter1
 
 
 @pytest.mark.parametrize("rule_id", CHECKED)
@@ -1323,8 +1348,10 @@ def test_collect_mode_records_the_rule(rule_id: str) -> None:
     assert finding.rule.url.startswith("https://learn.microsoft.com/windows-hardware/drivers/")
     assert finding.rule.page.startswith("rules/") and "#" in finding.rule.page
     text = finding.message()
-    for part in (rule_id, finding.rule.summary, finding.driver, finding.call, finding.rule.url, finding.rule.page):
+    site_path = finding.rule.site_path
+    for part in (rule_id, finding.rule.summary, finding.driver, finding.call, finding.rule.url, site_path):
         assert part in text
+    assert ".md" not in text  # a link to the site, not to a file of the repository
     assert m.halted is None
 
 

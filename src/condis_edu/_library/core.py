@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from condis_edu._library.handlers import HandlerSpec
@@ -160,6 +161,8 @@ class NdisLibrary:
         trace = self.trace
         if not trace.enabled:
             return impl(*args)
+        if self.stack:
+            driver = self.stack[-1].name  # the trace names who really calls, not who should
         seq = trace.call(driver, name, shown)
         try:
             result = impl(*args)
@@ -255,6 +258,10 @@ class NdisLibrary:
             self.halt(exc)  # strict mode: like Driver Verifier, any violation stops the machine
             raise
 
+    def note(self, rule_id: str, driver: Driver | str, call: str, detail: str) -> Finding:
+        """A finding that never halts: the DDI returns the status NDIS documents for the misuse."""
+        return self.verifier.note(rule_id, driver if isinstance(driver, str) else driver.name, call, detail)
+
     # ------------------------------------------------------------------ state
     def move(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> Cell | None:
         """Look up ``(obj.attr, event)`` in *table*; apply it if it is a move."""
@@ -265,6 +272,10 @@ class NdisLibrary:
             if self.trace.enabled:
                 self.trace.state(_label(obj), table.name, old, cell.target)
         return cell
+
+    def mark(self, obj: Any, **changes: Any) -> None:
+        """Replace *obj*'s frozen ``flags`` record with one that has *changes* (the only writer)."""
+        obj.flags = replace(obj.flags, **changes)
 
     def force(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> None:
         """Apply a move the engine has already validated (raises if the table disagrees)."""

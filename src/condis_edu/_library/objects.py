@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu._library.states.adapter import AdapterState
-from condis_edu._library.states.af import AfState, SapState
+from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
 from condis_edu._library.states.binding import BindingState
-from condis_edu._library.states.call import CallState
-from condis_edu._library.states.vc import VcState
+from condis_edu._library.states.call import CallPending, CallState
+from condis_edu._library.states.vc import VcFlags, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.structures import (
     CO_ADDRESS_FAMILY,
@@ -143,7 +143,7 @@ class Binding:
         self.protocol = protocol
         self.adapter = adapter
         self.context = context
-        self.state = BindingState.OPENING
+        self.state = BindingState.UNBOUND
         self.notified: list[AfRegistration] = []
         self.afs: list[Af] = []
         self.vcs: list[Vc] = []
@@ -245,7 +245,7 @@ class Af:
         self.client_context = client_context
         self.cm_context: object = None
         self.state = AfState.OPENING
-        self.pending: str | None = None  # "open", "close", "notify-close"
+        self.pending: AfPending | None = None
         self.saps: list[Sap] = []
         self.vcs: list[Vc] = []
 
@@ -260,7 +260,7 @@ class Sap:
         self.cm_context: object = None
         self.sap = sap
         self.state = SapState.REGISTERING
-        self.pending: str | None = None  # "register", "deregister"
+        self.pending: SapPending | None = None
 
 
 class Vc:
@@ -280,14 +280,8 @@ class Vc:
         self.miniport_context: object = None
         self.state = VcState.INACTIVE
         self.call_state = CallState.IDLE
-        self.activation_pending = False  # a MiniportCoActivateVc pended
-        self.deactivation_pending = False  # a MiniportCoDeactivateVc pended
-        self.last_activation_failed = False
-        self.call_pending: str | None = None  # "make", "incoming", "close"
-        self.close_pended = False
-        self.incoming_rejected = False
-        self.incoming_close_status: int | None = None
-        self.must_delete = False  # R2.43: a remote close with an error status
+        self.flags = VcFlags()
+        self.call_pending: CallPending | None = None
         self.party: NDIS_HANDLE | None = None
         self.party_client_context: object = None
         self.party_cm_context: object = None
@@ -295,9 +289,37 @@ class Vc:
         self.sap: Sap | None = None
         self.outstanding_sends = 0
         self.outstanding_receives = 0
-        self.reset_pending = False
-        """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
         self.data: dict[str, Any] = {}  # free slot for later engine layers (data path)
+
+    @property
+    def activation_pending(self) -> bool:
+        """A MiniportCoActivateVc pended (read-only: ``NdisLibrary.mark`` changes ``flags``)."""
+        return self.flags.activation_pending
+
+    @property
+    def deactivation_pending(self) -> bool:
+        """A MiniportCoDeactivateVc pended."""
+        return self.flags.deactivation_pending
+
+    @property
+    def last_activation_failed(self) -> bool:
+        """The most recent activation failed."""
+        return self.flags.last_activation_failed
+
+    @property
+    def incoming_rejected(self) -> bool:
+        """The client rejected the incoming call."""
+        return self.flags.incoming_rejected
+
+    @property
+    def incoming_close_status(self) -> int | None:
+        """The CloseStatus the network closed the call with, until NdisClCloseCall."""
+        return self.flags.incoming_close_status
+
+    @property
+    def must_delete(self) -> bool:
+        """R2.43: the client must delete the VC."""
+        return self.flags.must_delete
 
     @property
     def is_mcm(self) -> bool:

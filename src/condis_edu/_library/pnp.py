@@ -14,6 +14,7 @@ from condis_edu._library.ddi.common import call_handler, copy_structure
 from condis_edu._library.ddi.datapath import drain_then
 from condis_edu._library.objects import (
     Adapter,
+    Af,
     AfRegistration,
     BindAttempt,
     Binding,
@@ -23,7 +24,7 @@ from condis_edu._library.objects import (
     Vc,
 )
 from condis_edu._library.states.adapter import ADAPTER_TABLE, AdapterInput, AdapterState
-from condis_edu._library.states.af import AfState, SapState
+from condis_edu._library.states.af import AF_TABLE, SAP_TABLE, AfInput, AfState, SapInput, SapState
 from condis_edu._library.states.binding import BINDING_TABLE, BindingInput, BindingState
 from condis_edu.mirror import constants as c
 from condis_edu.mirror.handles import retarget
@@ -130,12 +131,55 @@ def finish_restart(lib: NdisLibrary, adapter: Adapter, status: int, call: str) -
     adapter.restart_pending = False
     if status == NDIS_STATUS_SUCCESS:
         lib.force(adapter, "state", ADAPTER_TABLE, AI.RESTART_SUCCEEDED)
+        restart_bindings(lib, adapter)
     else:
         lib.force(adapter, "state", ADAPTER_TABLE, AI.RESTART_FAILED)
 
 
+def restart_bindings(lib: NdisLibrary, adapter: Adapter) -> None:
+    """The miniport runs again: NetEventRestart to every Paused binding above it (bottom-up).
+
+    https://learn.microsoft.com/windows-hardware/drivers/network/restarting-a-driver-stack
+    """
+    for binding in list(adapter.bindings):
+        if binding.state is BindingState.PAUSED and not binding.pnp_pending:
+            _restart_binding(lib, binding)
+
+
+def _restart_binding(lib: NdisLibrary, binding: Binding) -> None:
+    pnp_event(lib, binding, c.NetEventRestart, BI.RESTART, BI.RESTART_DONE, lambda: binding_running(lib, binding))
+
+
 def pause_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
-    """Running -> Pausing: call MiniportPause (protocol bindings are paused by the caller first)."""
+    """Pause the stack on *adapter*: NetEventPause to every running binding, then MiniportPause.
+
+    NDIS pauses a driver stack from the top: each bound protocol gets a ``NetEventPause``
+    (``ProtocolNetPnPEvent``; the binding goes Running -> Pausing -> Paused), and only once
+    every binding is Paused does NDIS call ``MiniportPause`` (Running -> Pausing). A protocol
+    that pends the event holds the miniport's pause back until ``NdisCompleteNetPnPEvent``.
+    https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-driver-stack
+    """
+    running = [b for b in adapter.bindings if b.state is BindingState.RUNNING and not b.pnp_pending]
+    waiting = len(running)
+
+    def one_paused() -> None:
+        nonlocal waiting
+        waiting -= 1
+        if waiting == 0:
+            _pause_miniport(lib, adapter)
+
+    if not running:
+        _pause_miniport(lib, adapter)
+        return
+    for binding in running:
+        pnp_event(lib, binding, c.NetEventPause, BI.PAUSE, BI.PAUSE_DONE, one_paused)
+
+
+def _pause_miniport(lib: NdisLibrary, adapter: Adapter) -> None:
+    """Running -> Pausing: call MiniportPause (the bindings above are already Paused)."""
+    if adapter.state is not AdapterState.RUNNING or adapter not in lib.adapters:
+        lib.trace.note(f"{adapter.name} is {adapter.state.name}; NDIS does not call MiniportPause")
+        return
     lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE)
     params = NDIS_MINIPORT_PAUSE_PARAMETERS(
         NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_DEFAULT, 1, 0), PauseReason=c.NDIS_PAUSE_NDIS_INTERNAL
@@ -167,7 +211,7 @@ def halt_adapter_now(lib: NdisLibrary, adapter: Adapter, action: int = c.NdisHal
         drop_binding(lib, binding, "the adapter was halted")
     if adapter.state is not AdapterState.PAUSED:
         lib.trace.note(f"{adapter.name} removed in state {adapter.state.name} without MiniportHaltEx")
-        adapter.state = AdapterState.HALTED
+        lib.force(adapter, "state", ADAPTER_TABLE, AI.REMOVE)
         _forget_adapter(lib, adapter, "the adapter was removed")
         return
     lib.force(adapter, "state", ADAPTER_TABLE, AI.HALT)
@@ -252,7 +296,7 @@ def finish_bind(lib: NdisLibrary, attempt: BindAttempt, status: int) -> None:
             drop_binding(lib, binding, "the bind failed")
         return
     lib.force(binding, "state", BINDING_TABLE, BI.BIND_SUCCEEDED)
-    pnp_event(lib, binding, c.NetEventRestart, BI.RESTART, BI.RESTART_DONE, lambda: binding_running(lib, binding))
+    _restart_binding(lib, binding)
 
 
 def pnp_event(
@@ -260,7 +304,9 @@ def pnp_event(
 ) -> None:
     """Send a NetPnPEvent to a binding; continue with *then* once it completes."""
     lib.force(binding, "state", BINDING_TABLE, start)
-    notification = NET_PNP_EVENT_NOTIFICATION(NetPnPEvent=NET_PNP_EVENT(NetEvent=event))
+    notification = NET_PNP_EVENT_NOTIFICATION(
+        NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_DEFAULT, 1, 0), NetPnPEvent=NET_PNP_EVENT(NetEvent=event)
+    )
     protocol = binding.protocol
 
     def finish(status: int) -> None:
@@ -368,11 +414,12 @@ def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
 
     for af in list(binding.afs):
         for sap in af.saps:
-            sap.state = SapState.DEREGISTERED
+            if sap.state is not SapState.DEREGISTERED:
+                lib.force(sap, "state", SAP_TABLE, SapInput.TEARDOWN)
             lib.kill(sap.handle, reason)
         for vc in list(af.vcs):
             forget_vc(lib, vc, reason)
-        af.state = AfState.CLOSED
+        _teardown_af(lib, af)
         lib.kill(af.handle, reason)
     binding.afs.clear()
     for registration in binding.cm_registrations:
@@ -380,7 +427,7 @@ def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
         for af in list(registration.opens):
             for vc in list(af.vcs):
                 forget_vc(lib, vc, reason)
-            af.state = AfState.CLOSED
+            _teardown_af(lib, af)
             lib.kill(af.handle, reason)
             if af in af.client_binding.afs:
                 af.client_binding.afs.remove(af)
@@ -395,4 +442,10 @@ def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
         binding.adapter.bindings.remove(binding)
     lib.kill(binding.handle, reason)
     if binding.state is not BindingState.CLOSING and binding.state is not BindingState.UNBOUND:
-        binding.state = BindingState.UNBOUND
+        lib.force(binding, "state", BINDING_TABLE, BI.DROP)
+
+
+def _teardown_af(lib: NdisLibrary, af: Af) -> None:
+    """NDIS closes an AF that its binding or call manager left behind (no-op once CLOSED)."""
+    if af.state is not AfState.CLOSED:
+        lib.force(af, "state", AF_TABLE, AfInput.TEARDOWN)

@@ -39,7 +39,9 @@ from condis_edu.mirror.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST, Holder, Hold
 __all__ = ["WatchedMdl", "WatchedNetBuffer", "WatchedNetBufferList", "look", "unwatch", "watch", "watch_held_by"]
 
 _NDIS_MODULES: Final = ("condis_edu._library", "condis_edu.verifier", "condis_edu.harness")
-_MACRO_MODULES: Final = "condis_edu.mirror"
+_MACRO_MODULES: Final = ("condis_edu.mirror", "condis_edu._library.boundary")
+"""Frames that count as their caller's: the ndis.h macros, and the argument checks that wrap
+every DDI of ``condis_edu.ndis`` (so a DDI's hook sees the driver that called the DDI)."""
 _get = object.__getattribute__
 _set = object.__setattr__
 

@@ -32,8 +32,7 @@ class ProgressItem(TypedDict):
 
 
 def _kind(item: object) -> ItemKind:
-    # Exercise.kind is the submission-type predicate (a callable); an item registered with a string
-    # kind (a knowledge check) says what it is.
+    # Every registered item says what it is: Exercise.kind is "exercise", KnowledgeCheck.kind "knowledge".
     kind = getattr(item, "kind", "exercise")
     if not isinstance(kind, str):
         return "exercise"

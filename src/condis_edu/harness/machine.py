@@ -23,6 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from condis_edu._library.core import DRIVER_ENTRY_SPEC, DRIVER_UNLOAD_SPEC, NdisLibrary
+from condis_edu._library.ddi.datapath import peek_state
 from condis_edu._library.ddi.intermediate import (
     is_intermediate,
     pause_stack_above,
@@ -34,15 +35,16 @@ from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
 from condis_edu._library.pnp import bind, halt_adapter_now, initialize_adapter, pause_adapter, restart_adapter, unbind
 from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.af import AfPending
 from condis_edu._library.states.binding import BindingState
-from condis_edu._library.states.call import CallState
+from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import DATA_STATES
 from condis_edu._library.trace import WORK_ITEM_DDIS, Trace
 from condis_edu.errors import HarnessError
 from condis_edu.mirror.status import NT_SUCCESS, status_name
 from condis_edu.mirror.structures import DRIVER_OBJECT
 from condis_edu.verifier.core import VerifierMode
-from condis_edu.verifier.finding import Finding
+from condis_edu.verifier.finding import FindingList
 
 __all__ = ["Machine"]
 
@@ -81,7 +83,7 @@ class Machine:
         return self._lib.trace
 
     @property
-    def findings(self) -> list[Finding]:
+    def findings(self) -> FindingList:
         """Verifier findings recorded so far (in strict mode, at most the one that was raised)."""
         return self._lib.verifier.findings
 
@@ -254,10 +256,11 @@ class Machine:
         return adapter
 
     def pause_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Pause a running adapter: MiniportPause, after pausing any IM virtual miniport stacked on it.
+        """Pause a running adapter and the stack above it, top-down.
 
-        Simplification: the protocol bindings on the adapter are not sent ``NetEventPause`` first, as
-        NDIS would do; sends that arrive meanwhile are completed with ``NDIS_STATUS_PAUSED``.
+        Any IM virtual miniport stacked on the adapter pauses first; then every protocol bound to
+        the adapter gets ``NetEventPause`` (its binding goes Pausing, then Paused), and only then
+        does NDIS call ``MiniportPause``. Sends on a Paused binding come back ``NDIS_STATUS_PAUSED``.
         """
         target = self._adapter(adapter)
         self._check_top_level("pause_adapter")
@@ -271,7 +274,7 @@ class Machine:
             self.run_until_idle()
 
     def restart_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Restart a paused adapter."""
+        """Restart a paused adapter: MiniportRestart, then ``NetEventRestart`` to each binding above."""
         target = self._adapter(adapter)
         self._check_top_level("restart_adapter")
         if target.state is not AdapterState.PAUSED:
@@ -280,7 +283,6 @@ class Machine:
         restart_adapter(self._lib, target)
         above = self._stack_paused.pop(target.name, [])
         if above:
-
             restart_stack_above(self._lib, target, above)  # then the virtual miniports above it
         if run:
             self.run_until_idle()
@@ -433,7 +435,7 @@ class Machine:
             raise HarnessError(f"Machine.{what}() cannot be called from driver code")
 
     # ------------------------------------------------------------------ checks
-    def audit(self) -> list[Finding]:
+    def audit(self) -> FindingList:
         """Report every request a driver pended and never completed (rule X1.06) and the
         teardown duties still open (R2.43, R2.45). Meaningful when the machine is idle."""
         lib = self._lib
@@ -451,14 +453,17 @@ class Machine:
                     if af.pending is not None:
                         lib.report(
                             "X1.06",
-                            af.registration.cm_driver if af.pending != "notify-close" else binding.driver,
+                            af.registration.cm_driver if af.pending is not AfPending.NOTIFY_CLOSE else binding.driver,
                             "address family",
-                            f"{af.handle.label}: {af.pending} pended",
+                            f"{af.handle.label}: {af.pending.value} pended",
                         )
                     for sap in af.saps:
                         if sap.pending is not None:
                             lib.report(
-                                "X1.06", af.registration.cm_driver, "SAP", f"{sap.handle.label}: {sap.pending} pended"
+                                "X1.06",
+                                af.registration.cm_driver,
+                                "SAP",
+                                f"{sap.handle.label}: {sap.pending.value} pended",
                             )
             for vc in adapter.vcs:
                 if vc.activation_pending or vc.deactivation_pending:
@@ -467,11 +472,14 @@ class Machine:
                 if vc.call_pending is not None:
                     owner = (
                         vc.client_binding.driver
-                        if vc.call_pending == "incoming" and vc.client_binding
+                        if vc.call_pending is CallPending.INCOMING and vc.client_binding
                         else vc.cm_driver
                     )
                     lib.report(
-                        "X1.06", owner, f"{vc.call_pending} call", f"{vc.handle.label}: pended and never completed"
+                        "X1.06",
+                        owner,
+                        f"{vc.call_pending.value} call",
+                        f"{vc.handle.label}: pended and never completed",
                     )
                 if vc.call_state is CallState.CLOSE_INDICATED and vc.client_binding is not None:
                     lib.report(
@@ -494,7 +502,7 @@ class Machine:
                         "ProtocolCmIncomingCallComplete",
                         f"{vc.handle.label}: rejected incoming call, VC still active",
                     )
-        return lib.verifier.findings[before:]
+        return FindingList(lib.verifier.findings[before:])
 
     def snapshot(self) -> tuple[Any, ...]:
         """A structural summary of NDIS's state (no trace), for "nothing changed" checks."""
@@ -554,15 +562,23 @@ class Machine:
                         v.incoming_rejected,
                         v.must_delete,
                         None if v.party is None else v.party.label,
+                        v.outstanding_sends,
+                        v.outstanding_receives,
+                        v.data.get("ndis_held", 0),
+                        v.incoming_close_status,
+                        v.last_activation_failed,
                     )
                     for v in a.vcs
                 ),
+                a.outstanding_sends,
+                a.outstanding_receives,
             )
             for a in lib.adapters
         )
         return (
             drivers,
             adapters,
+            _data_path_snapshot(lib),
             tuple(sorted(lib.handles.counters().items())),
             tuple(lib.scheduler.pending()),
             lib.halted is not None,
@@ -571,6 +587,33 @@ class Machine:
     def __repr__(self) -> str:
         state = "halted" if self._lib.halted is not None else f"t={self.now}"
         return f"<Machine {state} drivers={list(self._lib.drivers)} adapters={[a.name for a in self._lib.adapters]}>"
+
+
+def _data_path_snapshot(lib: NdisLibrary) -> tuple[Any, ...]:
+    """Pools (with where each of their items is), NDIS-held NBLs and the reset set."""
+    state = peek_state(lib)
+    if state is None:
+        return ()
+    registry = state.pools
+    pools = tuple(
+        (
+            p.label,
+            p.kind,
+            p.outstanding,
+            p.created,
+            p.zombie,
+            tuple(getattr(item, "label", "") for item in p.free_list),
+        )
+        for p in registry.pools
+    )
+    return (
+        pools,
+        (registry.nbl_serial, registry.nb_serial, registry.mdl_serial),
+        state.ndis_held,
+        state.completed_by_ndis,
+        tuple(sorted(a.name for a in state.resetting)),
+        state.waiting,
+    )
 
 
 def _spec(field: str) -> Any:

@@ -31,6 +31,9 @@ __all__ = [
     "MANDATORY_CO_OIDS",
     "NDIS_OID_REQUEST_DATA",
     "NDIS_OID_REQUEST_REVISION_1",
+    "NDIS_OID_REQUEST_REVISION_2",
+    "NDIS_SIZEOF_OID_REQUEST_REVISION_1",
+    "NDIS_SIZEOF_OID_REQUEST_REVISION_2",
     "OID_802_3_CURRENT_ADDRESS",
     "OID_802_3_MAXIMUM_LIST_SIZE",
     "OID_802_3_MULTICAST_LIST",
@@ -131,6 +134,11 @@ NdisRequestQueryStatistics: Final = 2
 NdisRequestMethod: Final = 12
 
 NDIS_OID_REQUEST_REVISION_1: Final = 1
+NDIS_OID_REQUEST_REVISION_2: Final = 2
+NDIS_SIZEOF_OID_REQUEST_REVISION_1: Final = 236
+"""Through Reserved2 (NDIS 6.0; x64, as every NDIS_SIZEOF_* in this package)."""
+NDIS_SIZEOF_OID_REQUEST_REVISION_2: Final = 248
+"""Through Flags (NDIS 6.50: SwitchId, VPortId and Flags added)."""
 
 # --- Connectionless general OIDs (ntddndis.h) --------------------------------------------------
 OID_GEN_SUPPORTED_LIST: Final = 0x00010101

@@ -19,7 +19,7 @@ from collections.abc import Sized
 from typing import Literal, Protocol
 
 from condis_edu.errors import RuleBugCheck, VerifierViolation
-from condis_edu.verifier.finding import Finding
+from condis_edu.verifier.finding import Finding, FindingList
 from condis_edu.verifier.rule import RuleKind
 from condis_edu.verifier.rules import RULES
 
@@ -48,7 +48,7 @@ class Verifier:
         if mode not in ("strict", "collect"):
             raise ValueError(f"verifier mode must be 'strict' or 'collect', not {mode!r}")
         self.mode: VerifierMode = mode
-        self.findings: list[Finding] = []
+        self.findings = FindingList()
         self._trace = trace
         self.on_bugcheck: list[object] = []
 
@@ -68,6 +68,23 @@ class Verifier:
             if rule.kind is RuleKind.BUGCHECK:
                 raise RuleBugCheck(finding)
             raise VerifierViolation(finding)
+        return finding
+
+    def note(self, rule_id: str, driver: str, call: str, detail: str) -> Finding:
+        """Record a violation that NDIS answers with a documented status: never raises.
+
+        Where NDIS documents a status for a misuse (NDIS_STATUS_NOT_ACCEPTED for deleting an
+        active VC, NDIS_STATUS_BAD_VERSION for an unknown NDIS version...), the driver gets
+        that status in every mode, so its failure path runs; the finding only tells the
+        learner which rule the status is about.
+        """
+        rule = RULES[rule_id]
+        seq = 0
+        if self._trace is not None and self._trace.enabled:
+            seq = len(self._trace.events) + 1
+            self._trace.finding(driver, f"{rule.id} {call}: {detail}")
+        finding = Finding(rule, driver, call, detail, seq)
+        self.findings.append(finding)
         return finding
 
     def ids(self) -> list[str]:

@@ -23,6 +23,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
         B,
         code=0x7C,
+        parameter1=0x27,  # NDIS_BUGCHECK_LEAKED_NBL
     ),
     # ------------------------------------------------------------------ 3a. send
     _r(
@@ -253,6 +254,7 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "ddi:nf-ndis-ndismresetcomplete~r1.md",
         B,
         code=0x7C,
+        parameter1=0x0F,  # NDIS_BUGCHECK_RESET_COMPLETE_UNEXPECTED
     ),
     _r(
         "R4.28",
@@ -319,8 +321,10 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
         "A protocol stops sending while its binding is Pausing or Paused.",
         "NdisCoSendNetBufferLists",
         "net:pausing-a-binding.md",
-        not_checked="NDIS enforces it itself: a send on a Pausing or Paused binding is completed by NDIS with "
-        "NDIS_STATUS_PAUSED (modelled and tested), so the data never reaches the miniport",
+        not_checked="NDIS enforces it itself: NDIS pauses every binding (NetEventPause) before MiniportPause, so "
+        "a send on a Paused binding is completed by NDIS with NDIS_STATUS_PAUSED and never reaches the miniport "
+        "(modelled and tested); on a Pausing binding the page says only 'should not', and the pause waits for "
+        "such a send like any other outstanding one",
     ),
     _r(
         "R6.10",

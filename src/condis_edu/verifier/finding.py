@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from condis_edu.verifier.rule import Rule, RuleKind
+from condis_edu.rendering import Report, reports_html
+from condis_edu.verifier.rule import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +18,29 @@ class Finding:
     detail: str
     seq: int = 0
 
+    def report(self, title: str = "", bugcheck_code: int | None = None) -> Report:
+        """What this finding shows; *title* and *bugcheck_code* when it stopped the machine."""
+        rule = self.rule
+        return Report(
+            title=title,
+            rule_id=rule.id,
+            kind=rule.kind.value,
+            summary=rule.summary,
+            driver=self.driver,
+            call=self.call,
+            detail=self.detail,
+            docs_url=rule.url,
+            docs_names=rule.applies_to,
+            rule_path=rule.site_path,
+            bugcheck_code=bugcheck_code,
+        )
+
     def message(self) -> str:
         """Multi-line message: what, who, where, and where to read more."""
-        kind = "bug check" if self.rule.kind is RuleKind.BUGCHECK else "finding"
-        return (
-            f"{self.rule.id} ({kind}) {self.rule.summary}\n"
-            f"  driver: {self.driver}\n"
-            f"  call:   {self.call}\n"
-            f"  detail: {self.detail}\n"
-            f"  docs:   {self.rule.url}\n"
-            f"  rule:   {self.rule.page}"
-        )
+        return self.report().text()
+
+    def _repr_html_(self) -> str:
+        return self.report().html()
 
     def short(self) -> str:
         """One line, for traces."""
@@ -35,3 +48,10 @@ class Finding:
 
     def __str__(self) -> str:
         return self.message()
+
+
+class FindingList(list[Finding]):
+    """The findings of a machine: a list that shows itself as rich output in a notebook."""
+
+    def _repr_html_(self) -> str:
+        return reports_html([finding.report() for finding in self])

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
+from condis_edu.rendering import rule_site_path
+
 DDI_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/"
 """Where Microsoft documents the NDIS DDIs and handlers."""
 NET_BASE: Final = "https://learn.microsoft.com/windows-hardware/drivers/network/"
@@ -36,6 +38,12 @@ class Rule:
     checked: bool = True
     not_checked: str = ""
     bugcheck_code: int = 0xC4
+    bugcheck_parameter1: int = 0
+    """Parameter 1 of the bug check (for 0x7C, the NDIS_BUGCHECK_* subcode); 0 when not modelled."""
+    answered_with: str = ""
+    """The status NDIS documents for this misuse. The driver gets it in every verifier mode and
+    the finding never halts the machine, so the driver's failure path runs (outcome (a) of
+    docs/reference/harness.md)."""
 
     @property
     def anchor(self) -> str:
@@ -46,6 +54,11 @@ class Rule:
     def page(self) -> str:
         """Our own rule page, relative to the docs root: ``rules/<family>.md#<anchor>``."""
         return f"rules/{self.family}.md#{self.anchor}"
+
+    @property
+    def site_path(self) -> str:
+        """The rule's section on the built site, from the site's root: ``rules/<family>/#<anchor>``."""
+        return rule_site_path(self.family, self.anchor)
 
 
 FAMILIES: Final = {
@@ -100,6 +113,7 @@ def _r(
     kind: RuleKind = RuleKind.FINDING,
     not_checked: str = "",
     code: int = 0xC4,
+    parameter1: int = 0,
 ) -> Rule:
     first = source.split(";")[0].strip()
     return Rule(
@@ -113,4 +127,5 @@ def _r(
         not not_checked,
         not_checked,
         code,
+        parameter1,
     )

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 from condis_edu.verifier.datapath_rules import DATAPATH_RULES
@@ -432,6 +433,7 @@ _RULES: Final = (
         "dbg:bug-check-0x7c--bugcode-ndis-driver.md",
         B,
         code=0x7C,
+        parameter1=0x1F,  # NDIS_BUGCHECK_ILLEGAL_MINIPORT_STATE_TRANSITION
     ),
     _r(
         "R6.12",
@@ -454,7 +456,8 @@ _RULES: Final = (
     _r(
         "X1.02",
         "A completion DDI carries a final status, never NDIS_STATUS_PENDING.",
-        "NdisCmMakeCallComplete NdisCmOpenAddressFamilyComplete NdisClIncomingCallComplete",
+        "NdisCmMakeCallComplete NdisCmOpenAddressFamilyComplete NdisClIncomingCallComplete "
+        "NdisCmDispatchIncomingCloseCall NdisCmNotifyCloseAddressFamily (every DDI with a Status parameter)",
         "ddi:nf-ndis-ndiscmmakecallcomplete.md",
     ),
     _r(
@@ -482,12 +485,41 @@ _RULES: Final = (
         "Machine.audit",
         "ddi:nf-ndis-ndiscmmakecallcomplete.md",
     ),
+    _r(
+        "X1.07",
+        "A structure NDIS reads by its NDIS_OBJECT_HEADER carries the Type, Revision and Size of that structure.",
+        "NdisCoOidRequest NdisOidRequest NdisMCoOidRequestComplete NdisMOidRequestComplete NdisCoOidRequestComplete "
+        "NdisOpenAdapterEx NdisCompleteNetPnPEvent",
+        "dbg:bug-check-0x7c--bugcode-ndis-driver.md; ddi:ns-objectheader-ndis_object_header.md",
+        B,
+        code=0x7C,
+        parameter1=0x21,  # NDIS_BUGCHECK_INVALID_OBJECT_HEADER
+    ),
 )
 
 RULES: Final[dict[str, Rule]] = {rule.id: rule for rule in _RULES}
 """Rule id -> rule, in catalogue order (the data-path rules follow, see ``datapath_rules``)."""
 
 RULES.update((rule.id, rule) for rule in DATAPATH_RULES)
+
+ANSWERED_WITH: Final = {
+    "R1.08": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.09": "NDIS_STATUS_BAD_VERSION",
+    "R1.10": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.13": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.14": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.15": "NDIS_STATUS_BAD_CHARACTERISTICS",
+    "R1.25": "NDIS_STATUS_BAD_CHARACTERISTICS or NDIS_STATUS_BAD_VERSION",
+    "R2.37": "NDIS_STATUS_NOT_ACCEPTED (NDIS_STATUS_CLOSING while a deactivation runs)",
+    "R2.46": "NDIS_STATUS_NOT_ACCEPTED",
+    "R5.02": "NDIS_STATUS_BAD_CHARACTERISTICS",
+}
+"""Rules NDIS answers with a documented status of the DDI (registration: BAD_CHARACTERISTICS,
+BAD_VERSION; VCs and AFs still in use: NOT_ACCEPTED). The DDIs report them with
+``NdisLibrary.note``: a finding that never halts."""
+
+for _id, _status in ANSWERED_WITH.items():
+    RULES[_id] = replace(RULES[_id], answered_with=_status)
 
 CATALOGUE_MUST_RULES: Final = tuple(
     rule_id

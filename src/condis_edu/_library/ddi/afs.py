@@ -21,7 +21,16 @@ from condis_edu._library.objects import Adapter, Af, AfRegistration, Binding, Dr
 from condis_edu._library.pnp import BOUND_STATES, forget_vc, queue_af_notify
 from condis_edu._library.statemachine import Refuse
 from condis_edu._library.states.adapter import AdapterState
-from condis_edu._library.states.af import AF_TABLE, SAP_TABLE, AfInput, AfState, SapInput, SapState
+from condis_edu._library.states.af import (
+    AF_TABLE,
+    SAP_TABLE,
+    AfInput,
+    AfPending,
+    AfState,
+    SapInput,
+    SapPending,
+    SapState,
+)
 from condis_edu._library.states.vc import VcState
 from condis_edu.mirror.handles import NDIS_HANDLE, owner_of, retarget, target_of
 from condis_edu.mirror.status import (
@@ -42,10 +51,12 @@ def expect_caller(lib: NdisLibrary, expected: Driver, ddi: str, rule: str, role:
         lib.report(rule, current, ddi, f"only {role} ({expected.name}) may call it")
 
 
-def settle(lib: NdisLibrary, obj: Any, pending: str, driver: Driver, ddi: str, status: int) -> int | None:
+def settle(
+    lib: NdisLibrary, obj: Any, pending: AfPending | SapPending, driver: Driver, ddi: str, status: int
+) -> int | None:
     """Validate a completion DDI: the request must be pending (X1.01), the status final (X1.02)."""
     if obj.pending != pending:
-        lib.report("X1.01", driver, ddi, f"no pended {pending} request on {obj.handle.label}")
+        lib.report("X1.01", driver, ddi, f"no pended {pending.value} request on {obj.handle.label}")
         return None
     if status == NDIS_STATUS_PENDING:
         lib.report("X1.02", driver, ddi, "Status is NDIS_STATUS_PENDING")
@@ -176,12 +187,13 @@ def _open_af(
     )
     status, cm_context = result
     if status == NDIS_STATUS_PENDING:
-        af.pending = "open"
+        af.pending = AfPending.OPEN
         return NDIS_STATUS_PENDING, handle
     if status == NDIS_STATUS_SUCCESS:
         af.cm_context = cm_context
         lib.force(af, "state", AF_TABLE, AfInput.OPEN_SUCCEEDED)
         return NDIS_STATUS_SUCCESS, handle
+    lib.force(af, "state", AF_TABLE, AfInput.OPEN_FAILED)
     _forget_af(lib, af)
     lib.handles.unmint(handle)
     return status, None
@@ -196,7 +208,6 @@ def _forget_af(lib: NdisLibrary, af: Af) -> None:
     for vc in list(af.vcs):
         lib.trace.note(f"{vc.handle.label} still existed when {af.handle.label} closed: NDIS frees it")
         forget_vc(lib, vc, f"{af.handle.label} was closed")
-    af.state = AfState.CLOSED
 
 
 def NdisCmOpenAddressFamilyComplete(Status: NDIS_STATUS, NdisAfHandle: NDIS_HANDLE, CallMgrAfContext: object) -> None:
@@ -217,7 +228,7 @@ def _open_af_complete(ddi: str, Status: int, NdisAfHandle: NDIS_HANDLE, context:
 
     def impl() -> None:
         cm = af.registration.cm_driver
-        status = settle(lib, af, "open", cm, ddi, Status)
+        status = settle(lib, af, AfPending.OPEN, cm, ddi, Status)
         if status is None:
             return
         protocol = af.client_binding.protocol
@@ -267,7 +278,7 @@ def _close_af(lib: NdisLibrary, af: Af) -> NDIS_STATUS:
     leftovers = [s.handle.label for s in af.saps if s.state is not SapState.DEREGISTERED]
     leftovers += [v.handle.label for v in af.vcs if v.creator == "client" or v.call_state.name != "IDLE"]
     if leftovers:
-        lib.report("R2.46", client, ddi, "still in use by: " + ", ".join(leftovers))
+        lib.note("R2.46", client, ddi, "still in use by: " + ", ".join(leftovers))
         return NDIS_STATUS_NOT_ACCEPTED
     lib.force(af, "state", AF_TABLE, AfInput.CLOSE)
     registration = af.registration
@@ -275,7 +286,7 @@ def _close_af(lib: NdisLibrary, af: Af) -> NDIS_STATUS:
         lib, registration.cm_driver, registration.cm_handlers, "CmCloseAfHandler", (af.cm_context,), (af.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        af.pending = "close"
+        af.pending = AfPending.CLOSE
         return NDIS_STATUS_PENDING
     _finish_close_af(lib, af, status)
     return int(status)
@@ -285,7 +296,7 @@ def _finish_close_af(lib: NdisLibrary, af: Af, status: int) -> None:
     if status == NDIS_STATUS_SUCCESS:
         lib.force(af, "state", AF_TABLE, AfInput.CLOSE_SUCCEEDED)
         _forget_af(lib, af)
-        if af.pending != "notify-close":
+        if af.pending != AfPending.NOTIFY_CLOSE:
             lib.kill(af.handle, "the address family was closed")
     else:
         lib.force(af, "state", AF_TABLE, AfInput.CLOSE_FAILED)
@@ -308,7 +319,7 @@ def _close_af_complete(ddi: str, Status: int, NdisAfHandle: NDIS_HANDLE) -> None
     lib, af = library_of(NdisAfHandle, ("af",), "NdisAfHandle", ddi)
 
     def impl() -> None:
-        status = settle(lib, af, "close", af.registration.cm_driver, ddi, Status)
+        status = settle(lib, af, AfPending.CLOSE, af.registration.cm_driver, ddi, Status)
         if status is None:
             return
         _finish_close_af(lib, af, status)
@@ -346,7 +357,7 @@ def _notify_close(ddi: str, NdisAfHandle: NDIS_HANDLE, Status: int) -> NDIS_STAT
         if cell is None:
             return NDIS_STATUS_NOT_ACCEPTED
         lib.force(af, "state", AF_TABLE, AfInput.NOTIFY_CLOSE)
-        af.pending = "notify-close"
+        af.pending = AfPending.NOTIFY_CLOSE
         protocol = af.client_binding.protocol
         status = call_handler(
             lib, protocol.driver, protocol.cl, "ClNotifyCloseAfHandler", (af.client_context,), (NdisAfHandle,)
@@ -372,7 +383,7 @@ def NdisClNotifyCloseAddressFamilyComplete(NdisAfHandle: NDIS_HANDLE, Status: ND
     lib, af = _af_even_if_closed(NdisAfHandle, ddi)
 
     def impl() -> None:
-        status = settle(lib, af, "notify-close", af.client_binding.driver, ddi, Status)
+        status = settle(lib, af, AfPending.NOTIFY_CLOSE, af.client_binding.driver, ddi, Status)
         if status is None:
             return
         if af.state is AfState.CLOSED:
@@ -388,7 +399,7 @@ def NdisClNotifyCloseAddressFamilyComplete(NdisAfHandle: NDIS_HANDLE, Status: ND
 def _af_even_if_closed(handle: NDIS_HANDLE, ddi: str) -> tuple[NdisLibrary, Af]:
     """The notify-close completion may follow the close itself: NDIS keeps the AF until then."""
     target = target_of(handle)
-    if isinstance(target, Af) and not handle.alive and target.pending == "notify-close":
+    if isinstance(target, Af) and not handle.alive and target.pending == AfPending.NOTIFY_CLOSE:
         owner = owner_of(handle)
         assert isinstance(owner, NdisLibrary)
         owner.check_alive()
@@ -431,14 +442,14 @@ def _register_sap(lib: NdisLibrary, af: Af, context: object, sap: Any) -> tuple[
         (handle,),
     )
     if status == NDIS_STATUS_PENDING:
-        record.pending = "register"
+        record.pending = SapPending.REGISTER
         return NDIS_STATUS_PENDING, handle
     if status == NDIS_STATUS_SUCCESS:
         record.cm_context = cm_context
         lib.force(record, "state", SAP_TABLE, SapInput.REGISTER_SUCCEEDED)
         return NDIS_STATUS_SUCCESS, handle
     af.saps.remove(record)
-    record.state = SapState.DEREGISTERED
+    lib.force(record, "state", SAP_TABLE, SapInput.REGISTER_FAILED)
     lib.handles.unmint(handle)
     return status, None
 
@@ -460,7 +471,7 @@ def _register_sap_complete(ddi: str, Status: int, handle: NDIS_HANDLE, context: 
     lib, sap = library_of(handle, ("sap",), "NdisSapHandle", ddi)
 
     def impl() -> None:
-        status = settle(lib, sap, "register", sap.af.registration.cm_driver, ddi, Status)
+        status = settle(lib, sap, SapPending.REGISTER, sap.af.registration.cm_driver, ddi, Status)
         if status is None:
             return
         if status == NDIS_STATUS_SUCCESS:
@@ -504,7 +515,7 @@ def NdisClDeregisterSap(NdisSapHandle: NDIS_HANDLE) -> NDIS_STATUS:
             lib, cm.cm_driver, cm.cm_handlers, "CmDeregisterSapHandler", (sap.cm_context,), (NdisSapHandle,)
         )
         if status == NDIS_STATUS_PENDING:
-            sap.pending = "deregister"
+            sap.pending = SapPending.DEREGISTER
             return NDIS_STATUS_PENDING
         _finish_deregister(lib, sap, status)
         return int(status)
@@ -539,7 +550,7 @@ def _deregister_sap_complete(ddi: str, Status: int, handle: NDIS_HANDLE) -> None
     lib, sap = library_of(handle, ("sap",), "NdisSapHandle", ddi)
 
     def impl() -> None:
-        status = settle(lib, sap, "deregister", sap.af.registration.cm_driver, ddi, Status)
+        status = settle(lib, sap, SapPending.DEREGISTER, sap.af.registration.cm_driver, ddi, Status)
         if status is None:
             return
         _finish_deregister(lib, sap, status)

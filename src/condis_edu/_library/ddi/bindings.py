@@ -76,7 +76,6 @@ def _open(
     handle = lib.handles.mint("binding", None)
     binding = Binding(handle, protocol, adapter, context)
     retarget(handle, binding)
-    binding.state = BINDING_TABLE.initial  # type: ignore[assignment]
     lib.force(binding, "state", BINDING_TABLE, BindingInput.BIND)
     protocol.bindings.append(binding)
     adapter.bindings.append(binding)

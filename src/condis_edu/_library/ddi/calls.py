@@ -20,7 +20,7 @@ from condis_edu._library.ddi.common import call_handler, require_type
 from condis_edu._library.objects import Sap, Vc
 from condis_edu._library.statemachine import Refuse
 from condis_edu._library.states.af import AfState, SapState
-from condis_edu._library.states.call import CALL_TABLE, CallInput, CallState
+from condis_edu._library.states.call import CALL_TABLE, CallInput, CallPending, CallState
 from condis_edu._library.states.vc import DATA_STATES, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.status import (
@@ -98,7 +98,7 @@ def _make_call(lib: NdisLibrary, vc: Vc, params: Any, party_context: object) -> 
         lib, vc.cm_driver, vc.cm_handlers, "CmMakeCallHandler", (vc.cm_context, params, party), (vc.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = "make"
+        vc.call_pending = CallPending.MAKE
         return NDIS_STATUS_PENDING, party
     _finish_make_call(lib, vc, status, cm_party, "ProtocolCmMakeCall")
     return status, party if status == NDIS_STATUS_SUCCESS else None
@@ -153,7 +153,7 @@ def _make_call_complete(
 
     def impl() -> None:
         cm = vc.cm_driver
-        if vc.call_pending != "make":
+        if vc.call_pending != CallPending.MAKE:
             lib.report("X1.01", cm, ddi, f"no pended ProtocolCmMakeCall on {vc.handle.label}")
             return
         status = Status
@@ -228,7 +228,7 @@ def _incoming(lib: NdisLibrary, sap: Sap, vc: Vc, params: Any, ddi: str) -> NDIS
     _check_active(lib, vc, ddi)
     lib.force(vc, "call_state", CALL_TABLE, CallInput.DISPATCH_INCOMING)
     vc.sap = sap
-    vc.incoming_rejected = False
+    lib.mark(vc, incoming_rejected=False)
     vc.call_parameters = params
     protocol = _client(vc)
     status = call_handler(
@@ -240,7 +240,7 @@ def _incoming(lib: NdisLibrary, sap: Sap, vc: Vc, params: Any, ddi: str) -> NDIS
         (sap.handle, vc.handle),
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = "incoming"
+        vc.call_pending = CallPending.INCOMING
         return NDIS_STATUS_PENDING
     _finish_incoming(lib, vc, status)
     return int(status)
@@ -251,7 +251,7 @@ def _finish_incoming(lib: NdisLibrary, vc: Vc, status: int) -> None:
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_ACCEPTED)
     else:
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_REJECTED)
-        vc.incoming_rejected = True
+        lib.mark(vc, incoming_rejected=True)
 
 
 def NdisClIncomingCallComplete(
@@ -266,7 +266,7 @@ def NdisClIncomingCallComplete(
 
     def impl() -> None:
         client = _client(vc).driver
-        if vc.call_pending != "incoming":
+        if vc.call_pending != CallPending.INCOMING:
             lib.report("X1.01", client, ddi, f"no pended ProtocolClIncomingCall on {vc.handle.label}")
             return
         status = Status
@@ -358,7 +358,7 @@ def _close_call(lib: NdisLibrary, vc: Vc, buffer: object, size: int) -> NDIS_STA
         (vc.handle,),
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = "close"
+        vc.call_pending = CallPending.CLOSE
         return NDIS_STATUS_PENDING
     _finish_close(lib, vc, status, "ProtocolCmCloseCall", pended=False)
     return int(status)
@@ -382,8 +382,8 @@ def _finish_close(lib: NdisLibrary, vc: Vc, status: int, call: str, pended: bool
             )
         lib.force(vc, "call_state", CALL_TABLE, CallInput.CLOSE_CALL_DONE)
         if vc.incoming_close_status not in (None, NDIS_STATUS_SUCCESS) and vc.creator == "client":
-            vc.must_delete = True
-        vc.incoming_close_status = None
+            lib.mark(vc, must_delete=True)
+        lib.mark(vc, incoming_close_status=None)
         lib.kill(vc.party, "the call was closed")
         vc.party = None
     else:
@@ -414,7 +414,7 @@ def _close_call_complete(ddi: str, Status: int, handle: NDIS_HANDLE) -> None:
 
     def impl() -> None:
         cm = vc.cm_driver
-        if vc.call_pending != "close":
+        if vc.call_pending != CallPending.CLOSE:
             lib.report("X1.01", cm, ddi, f"no pended ProtocolCmCloseCall on {vc.handle.label}")
             return
         status = Status
@@ -467,7 +467,7 @@ def _incoming_close(ddi: str, CloseStatus: int, handle: NDIS_HANDLE, buffer: obj
             )
             return
         lib.force(vc, "call_state", CALL_TABLE, CallInput.INCOMING_CLOSE)
-        vc.incoming_close_status = CloseStatus
+        lib.mark(vc, incoming_close_status=CloseStatus)
         protocol = _client(vc)
         call_handler(
             lib,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from condis_edu._library.core import NdisLibrary
@@ -56,8 +57,20 @@ def missing(structure: object, fields: tuple[str, ...]) -> list[str]:
 
 
 def copy_structure(structure: T) -> T:
-    """NDIS keeps its own copy (R1.03): later edits by the driver change nothing."""
-    return copy.deepcopy(structure)
+    """NDIS keeps its own copy (R1.03): later edits by the driver change nothing.
+
+    The copy holds the handler *pointers* the driver gave, not copies of what they point
+    at: a bound method still runs on the driver's own object, a closure or a callable
+    object with state keeps its state (the driver's state is the driver's, as in C, where
+    NDIS copies function pointers and never the driver's data).
+    """
+    memo: dict[int, Any] = {}
+    if is_dataclass(structure):
+        for f in fields(structure):
+            value = getattr(structure, f.name)
+            if callable(value) and not isinstance(value, type):
+                memo[id(value)] = value
+    return copy.deepcopy(structure, memo)
 
 
 def call_handler(

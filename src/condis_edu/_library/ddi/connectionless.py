@@ -44,6 +44,7 @@ from condis_edu.mirror.nbl import NET_BUFFER_LIST, Holder, HolderKind
 from condis_edu.mirror.oids import oid_name
 from condis_edu.mirror.status import (
     NDIS_STATUS_INVALID_STATE,
+    NDIS_STATUS_NOT_SUPPORTED,
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_PENDING,
     is_status,
@@ -179,15 +180,27 @@ def _send(lib: NdisLibrary, binding: Binding, caller: Driver, head: NET_BUFFER_L
     adapter.outstanding_sends += n
     fn = adapter.miniport.chars.SendNetBufferListsHandler
     assert fn is not None
-    _up(lib, adapter.driver, SPEC_MP_SEND, fn, (adapter.context, head, port, flags),
-        (adapter.handle, _label(lib, head), _flags(flags)))
+    _up(
+        lib,
+        adapter.driver,
+        SPEC_MP_SEND,
+        fn,
+        (adapter.context, head, port, flags),
+        (adapter.handle, _label(lib, head), _flags(flags)),
+    )
 
 
 def _deliver(lib: NdisLibrary, binding: Binding, head: NET_BUFFER_LIST) -> None:
     fn = binding.protocol.chars.SendNetBufferListsCompleteHandler
     assert fn is not None
-    _up(lib, binding.driver, SPEC_PT_SEND_COMPLETE, fn, (binding.context, head, 0),
-        (binding.handle, _label(lib, head), _flags(0)))
+    _up(
+        lib,
+        binding.driver,
+        SPEC_PT_SEND_COMPLETE,
+        fn,
+        (binding.context, head, 0),
+        (binding.handle, _label(lib, head), _flags(0)),
+    )
 
 
 def NdisMSendNetBufferListsComplete(
@@ -321,7 +334,10 @@ def _indicate(
     path = _path(lib, adapter)
     nbl: NET_BUFFER_LIST | None = head
     while nbl is not None:
-        if nbl._holder is path.mp_owner and nbl.SourceHandle is not adapter.handle:
+        if nbl._holder is not path.mp_owner:
+            lib.report("R3.21", caller, ddi, f"{caller.name} does not own {nbl.label}: it is {nbl._holder.label}")
+            return
+        if nbl.SourceHandle is not adapter.handle:
             lib.report("R3.21", caller, ddi, f"{nbl.label}.SourceHandle must be {adapter.handle.label}")
             return
         nbl = nbl.Next
@@ -432,9 +448,13 @@ def _oid(lib: NdisLibrary, binding: Binding, request: NDIS_OID_REQUEST) -> int:
 def _start(
     lib: NdisLibrary, adapter: Adapter, q: _OidQueue, binding: Binding, request: NDIS_OID_REQUEST, queued: bool
 ) -> int:
-    q.current = (binding, request)
     fn = adapter.miniport.chars.OidRequestHandler
-    assert fn is not None
+    if fn is None:  # a CoNDIS-only miniport: requests go through NdisCoOidRequest
+        if queued:
+            _oid_done(lib, binding, request, NDIS_STATUS_NOT_SUPPORTED)
+        _next(lib, adapter, q)
+        return NDIS_STATUS_NOT_SUPPORTED
+    q.current = (binding, request)
     status: int = lib.upcall(adapter.driver, SPEC_MP_OID, fn, (adapter.context, request), (adapter.handle,))
     if status == NDIS_STATUS_PENDING:
         return status

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from condis_edu._library import core as _library
+from condis_edu._library.boundary import check_chain, check_ulong
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi import pools as pools_module
 from condis_edu._library.ddi.pools import PoolRegistry
@@ -56,6 +57,7 @@ from condis_edu.errors import (
     BugCheck,
     CallerUnknownError,
     DriverCrashed,
+    ForeignHandleError,
     SimulationHalted,
     VerifierViolation,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "forget_path",
     "outstanding",
     "path_of",
+    "peek_state",
     "state_of",
     "when_drained",
 ]
@@ -157,6 +160,11 @@ def state_of(lib: NdisLibrary) -> DataPathState:
     if state is None:
         state = _STATES[lib] = DataPathState(lib)
     return state
+
+
+def peek_state(lib: NdisLibrary) -> DataPathState | None:
+    """The data-path state of *lib* if it has one (never creates it: for snapshots)."""
+    return _STATES.get(lib)
 
 
 def _registry_for(owner: object) -> PoolRegistry | None:
@@ -359,6 +367,31 @@ def _caller(lib: NdisLibrary) -> Driver | None:
     return stack[-1] if stack else None
 
 
+def _boundary(
+    lib: NdisLibrary, ddi: str, head: object, flags: object, flags_name: str, number: object = None, chain: bool = True
+) -> bool:
+    """The boundary checks of a checked route (``condis_edu._library.boundary``), before anything moves.
+
+    The handle must come from the calling driver's machine, the flags (and the count) must be
+    ULONGs, and the chain must be one (R3.05: not NULL, no loop, NBLs of this machine, not
+    freed). Returns False when collect mode recorded a finding: the call does not go ahead.
+
+    With *chain* False only a NULL chain is checked here: the send and completion routes
+    stamp the chain in one walk that already fails on anything ``check_chain`` refuses (a
+    foreign, freed or looping NBL is never held by the sender), and run ``check_chain`` only
+    when that walk fails, to name the problem.
+    """
+    active = _library._ACTIVE
+    if active and active[-1] is not lib:
+        raise ForeignHandleError(f"{ddi}: the handle was minted by another Machine")
+    check_ulong(flags, flags_name, ddi)
+    if number is not None:
+        check_ulong(number, "NumberOfNetBufferLists", ddi)
+    if not chain and head is not None:
+        return True
+    return check_chain(head, ddi, lib) is None
+
+
 # --------------------------------------------------------------------------------------------
 # Send
 # --------------------------------------------------------------------------------------------
@@ -396,7 +429,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         seq = trace.call(
             caller.name if caller is not None else "harness",
             "NdisCoSendNetBufferLists",
-            (NdisVcHandle, label, _FLAG_TEXT.get(SendFlags) or _flags(SendFlags)),
+            (NdisVcHandle, label, _flags(SendFlags)),
         )
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendFlags
@@ -410,12 +443,19 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             and vc.state is _ACTIVE_VC
             and vc.call_state is not _CLOSING_CALL
             and adapter.state is _RUNNING
+            and head is not None
+            and flags.__class__ is int
+            and 0 <= flags <= 0xFFFFFFFF
             and not path.state.resetting
         ):
             target = path.sent
+            checked = False
         else:
             if caller is None:
                 raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+            if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
+                return
+            checked = True
             if caller is not path.protocol:
                 lib.report(
                     "R3.06",
@@ -452,6 +492,12 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             nbl = head
         if nbl is not None:
             rollback(head, n, back)
+            # The boundary checks the first test skipped (the handle's machine), then the chain
+            # itself (R3.05: foreign, freed or looping NBLs), before the diagnosis below.
+            if not checked and not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
+                return
+            if check_chain(head, ddi, lib) is not None:
+                return
             # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
             # one is reported before anything moves; then ownership, accepting NBLs that came
             # back by another VC.
@@ -506,6 +552,11 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
     """NDIS completes a send it will not pass down, from the scheduler (never inline)."""
     state = path.state
     state.ndis_held += n
+    # Until NDIS completes them the VC cannot be deleted (NdisCoDeleteVc answers
+    # NDIS_STATUS_NOT_ACCEPTED), so no completion ever reaches a deleted VC. They are not the
+    # miniport's, so a pause or a deactivation does not wait for them.
+    vc = path.vc
+    vc.data["ndis_held"] = vc.data.get("ndis_held", 0) + n
     nbl: NET_BUFFER_LIST | None = head
     while nbl is not None:
         nbl.Status = status
@@ -517,6 +568,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
             raise AssertionError("engine bug: an NBL held by NDIS changed holder")
         state.ndis_held -= back
         state.completed_by_ndis += back
+        vc.data["ndis_held"] -= back
         _deliver_send_complete(lib, path, head, 0)
 
     lib.schedule(f"NDIS completes {n} NBL(s) on {path.handle.label} with {status_name(status)}", complete)
@@ -570,18 +622,24 @@ def NdisMCoSendNetBufferListsComplete(
         seq = trace.call(
             caller.name if caller is not None else "harness",
             "NdisMCoSendNetBufferListsComplete",
-            (NdisVcHandle, label, _FLAG_TEXT.get(SendCompleteFlags) or _flags(SendCompleteFlags)),
+            (NdisVcHandle, label, _flags(SendCompleteFlags)),
         )
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendCompleteFlags
     try:
         ddi = "NdisMCoSendNetBufferListsComplete"
         vc = path.vc
-        if caller is not path.mp_driver:
+        if caller is path.mp_driver and head is not None and flags.__class__ is int and 0 <= flags <= 0xFFFFFFFF:
+            checked = False
+        else:
             if caller is None:
                 raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
-            lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
-            return
+            if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
+                return
+            checked = True
+            if caller is not path.mp_driver:
+                lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
+                return
         # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
         # and takes the diagnosis below.
         sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
@@ -599,6 +657,10 @@ def NdisMCoSendNetBufferListsComplete(
             nbl = head
         if nbl is not None:
             rollback(head, n, sent)
+            if not checked and not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
+                return
+            if check_chain(head, ddi, lib) is not None:
+                return
             bad = _bad_link(head)
             if bad is not None:
                 lib.report("R3.10", caller, ddi, bad)
@@ -693,6 +755,8 @@ def _indicate(
     vc = path.vc
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "CoReceiveFlags", number):
+        return
     if caller is not path.mp_driver:
         lib.report("R3.20", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
         return
@@ -804,6 +868,8 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
     ddi = "NdisReturnNetBufferLists"
     if caller is None:
         raise CallerUnknownError(f"{ddi} must be called by the protocol driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "ReturnFlags"):
+        return
     if caller is not binding.driver:
         lib.report("R3.27", caller, ddi, f"{binding.handle.label} belongs to {binding.driver.name}, not {caller.name}")
         return

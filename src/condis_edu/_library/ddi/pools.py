@@ -306,7 +306,7 @@ def _pool_of(PoolHandle: object, kind: str, ddi: str) -> _Pool:
 
 
 def _check_header(header: NDIS_OBJECT_HEADER, revision: int, size: int) -> bool:
-    return header.Type == NDIS_OBJECT_TYPE_DEFAULT and header.Revision >= revision and header.Size >= size
+    return header.Type == NDIS_OBJECT_TYPE_DEFAULT and header.Revision == revision and header.Size >= size
 
 
 # --------------------------------------------------------------------------------------------

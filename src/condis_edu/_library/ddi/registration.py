@@ -143,11 +143,11 @@ def _register_miniport(
         lib.report("R1.01", driver, ddi, "called outside DriverEntry")
     problem = header_problem(chars)
     if problem is not None:
-        lib.report("R1.08", driver, ddi, problem)
+        lib.note("R1.08", driver, ddi, problem)
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     valid, supported = _version_ok(lib, chars.MajorNdisVersion, chars.MinorNdisVersion)
     if not valid:
-        lib.report(
+        lib.note(
             "R1.09", driver, ddi, f"NDIS version {chars.MajorNdisVersion}.{chars.MinorNdisVersion} does not exist"
         )
         return NDIS_STATUS_BAD_VERSION, None
@@ -157,32 +157,32 @@ def _register_miniport(
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     absent = missing(chars, MINIPORT_REQUIRED)
     if absent:
-        lib.report("R1.10", driver, ddi, "mandatory handlers are NULL: " + ", ".join(absent))
+        lib.note("R1.10", driver, ddi, "mandatory handlers are NULL: " + ", ".join(absent))
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     intermediate = bool(chars.Flags & c.NDIS_INTERMEDIATE_DRIVER) if isinstance(chars.Flags, int) else False
     if intermediate:
 
         for rule, detail in im_handler_problems(chars):
             if rule == "R5.02":  # the required handlers of a virtual miniport
-                lib.report(rule, driver, ddi, detail)
+                lib.note(rule, driver, ddi, detail)
                 return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if intermediate and (chars.CheckForHangHandlerEx is not None or chars.ResetHandlerEx is not None):
-        lib.report("R1.13", driver, ddi, "an intermediate driver must leave CheckForHang and Reset NULL")
+        lib.note("R1.13", driver, ddi, "an intermediate driver must leave CheckForHang and Reset NULL")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if chars.CheckForHangHandlerEx is not None and chars.ResetHandlerEx is None:
-        lib.report("R1.13", driver, ddi, "CheckForHangHandlerEx is set but ResetHandlerEx is NULL")
+        lib.note("R1.13", driver, ddi, "CheckForHangHandlerEx is set but ResetHandlerEx is NULL")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if chars.Header.Revision >= 2 and (chars.DirectOidRequestHandler is None) != (
         chars.CancelDirectOidRequestHandler is None
     ):
-        lib.report("R1.14", driver, ddi, "only one of DirectOidRequestHandler / CancelDirectOidRequestHandler is set")
+        lib.note("R1.14", driver, ddi, "only one of DirectOidRequestHandler / CancelDirectOidRequestHandler is set")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     allowed = c.NDIS_INTERMEDIATE_DRIVER | c.NDIS_WDM_DRIVER
     if not isinstance(chars.Flags, int) or chars.Flags & ~allowed:
-        lib.report("R1.15", driver, ddi, f"Flags = {chars.Flags!r} has bits other than 0x1 and 0x2")
+        lib.note("R1.15", driver, ddi, f"Flags = {chars.Flags!r} has bits other than 0x1 and 0x2")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if driver.live_miniports() and not intermediate:
-        lib.report("R1.15", driver, ddi, "second miniport registration without NDIS_INTERMEDIATE_DRIVER")
+        lib.note("R1.15", driver, ddi, "second miniport registration without NDIS_INTERMEDIATE_DRIVER")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
 
     copied = copy_structure(chars)
@@ -299,24 +299,24 @@ def _register_protocol(
         lib.report("R1.25", driver, ddi, "called outside DriverEntry")
     problem = header_problem(chars)
     if problem is not None:
-        lib.report("R1.25", driver, ddi, problem)
+        lib.note("R1.25", driver, ddi, problem)
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     valid, supported = _version_ok(lib, chars.MajorNdisVersion, chars.MinorNdisVersion)
     if not valid:
-        lib.report(
+        lib.note(
             "R1.25", driver, ddi, f"NDIS version {chars.MajorNdisVersion}.{chars.MinorNdisVersion} does not exist"
         )
         return NDIS_STATUS_BAD_VERSION, None
     if not supported:
         return NDIS_STATUS_BAD_VERSION, None
     if chars.Flags != 0:
-        lib.report("R1.25", driver, ddi, f"Flags = {chars.Flags!r}; they are reserved and must be 0")
+        lib.note("R1.25", driver, ddi, f"Flags = {chars.Flags!r}; they are reserved and must be 0")
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if not check_handlers(lib, driver, chars, ddi, upto=None if chars.Header.Revision >= 2 else -1):
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     absent = missing(chars, PROTOCOL_REQUIRED)
     if absent:
-        lib.report("R1.25", driver, ddi, "mandatory handlers are NULL: " + ", ".join(absent))
+        lib.note("R1.25", driver, ddi, "mandatory handlers are NULL: " + ", ".join(absent))
         return NDIS_STATUS_BAD_CHARACTERISTICS, None
     if driver.protocol is not None and not driver.protocol.deregistered:
         return NDIS_STATUS_FAILURE, None

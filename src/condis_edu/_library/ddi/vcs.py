@@ -31,6 +31,7 @@ from condis_edu.mirror.status import (
     NDIS_STATUS_FAILURE,
     NDIS_STATUS_INVALID_DATA,
     NDIS_STATUS_NOT_ACCEPTED,
+    NDIS_STATUS_NOT_SUPPORTED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_RESOURCES,
     NDIS_STATUS_SUCCESS,
@@ -88,6 +89,7 @@ def _co_create_vc(
     driver = binding.driver
     if in_handle is not None:
         lib.report("R2.06", driver, ddi, f"*NdisVcHandle is {in_handle!r} on entry, not NULL")
+        return NDIS_STATUS_FAILURE, None  # collect mode: refused, nothing created
     if af is None:
         if binding.protocol.cm is None:
             lib.report("R2.02", driver, ddi, "only a call manager creates a VC without an address family")
@@ -102,6 +104,11 @@ def _co_create_vc(
     else:
         return NDIS_STATUS_FAILURE, None  # the binding does not share this AF
     adapter = binding.adapter
+    mcm = af is not None and af.registration.mcm is not None
+    if not mcm and adapter.miniport.co is None:
+        # The miniport registered no MiniportCoXxx handlers (NdisSetOptionalHandlers with
+        # NDIS_MINIPORT_CO_CHARACTERISTICS): there is nothing NDIS could create a VC in.
+        return NDIS_STATUS_NOT_SUPPORTED, None
     handle = lib.handles.mint("vc", None)
     vc = Vc(handle, adapter, af, creator, driver)
     retarget(handle, vc)
@@ -112,7 +119,6 @@ def _co_create_vc(
     else:
         vc.cm_context = context
 
-    mcm = af is not None and af.registration.mcm is not None
     if not mcm:
         status = _miniport_create(lib, vc)
         if status != NDIS_STATUS_SUCCESS:
@@ -247,6 +253,7 @@ def _mcm_create_vc(
         return NDIS_STATUS_FAILURE, None
     if in_handle is not None:
         lib.report("R2.06", driver, ddi, f"*NdisVcHandle is {in_handle!r} on entry, not NULL")
+        return NDIS_STATUS_FAILURE, None  # collect mode: refused, nothing created
     if af is None:
         lib.report("R2.04", driver, ddi, "an MCM keeps its signaling VCs internal (NdisAfHandle is NULL)")
         return NDIS_STATUS_FAILURE, None
@@ -256,6 +263,8 @@ def _mcm_create_vc(
         or af.registration.adapter is not adapter
     ):
         return NDIS_STATUS_FAILURE, None
+    if adapter.miniport.co is None:  # no MiniportCoXxx handlers registered: no VC can carry data
+        return NDIS_STATUS_NOT_SUPPORTED, None
     handle = lib.handles.mint("vc", None)
     vc = Vc(handle, adapter, af, "mcm", driver)
     retarget(handle, vc)
@@ -312,9 +321,15 @@ def _delete_vc(lib: NdisLibrary, vc: Vc, caller: Driver, ddi: str) -> NDIS_STATU
         lib.report("R2.05", caller, ddi, f"{vc.handle.label} was created by {vc.creator_driver.name}")
         return NDIS_STATUS_NOT_ACCEPTED
     cell = VC_TABLE.step(vc.state, VcInput.DELETE)
-    if isinstance(cell, Refuse) or vc.call_state is not CallState.IDLE:
-        why = cell.reason if isinstance(cell, Refuse) else f"a call is outstanding ({vc.call_state.name})"
-        lib.report("R2.37", caller, ddi, f"{vc.handle.label}: {why}")
+    in_flight = vc.outstanding_sends + vc.outstanding_receives + vc.data.get("ndis_held", 0)
+    if isinstance(cell, Refuse) or vc.call_state is not CallState.IDLE or in_flight:
+        if isinstance(cell, Refuse):
+            why = cell.reason
+        elif vc.call_state is not CallState.IDLE:
+            why = f"a call is outstanding ({vc.call_state.name})"
+        else:
+            why = f"{in_flight} NBL(s) are still in flight on it"
+        lib.note("R2.37", caller, ddi, f"{vc.handle.label}: {why}")  # a documented status, not a halt
         status = cell.status if isinstance(cell, Refuse) else NDIS_STATUS_NOT_ACCEPTED
         return NDIS_STATUS_NOT_ACCEPTED if mcm_form else status
     if vc.af is not None:
@@ -393,15 +408,14 @@ def _activate(lib: NdisLibrary, vc: Vc, params: Any, ddi: str, mcm_form: bool) -
     if status not in ACTIVATE_RESULTS:
         lib.report("R2.17", miniport.driver, "MiniportCoActivateVc", f"returned {status_name(status)}")
     if status == NDIS_STATUS_PENDING:
-        vc.activation_pending = True
+        lib.mark(vc, activation_pending=True)
         return NDIS_STATUS_PENDING
     _finish_activation(lib, vc, status)
     return int(status)
 
 
 def _finish_activation(lib: NdisLibrary, vc: Vc, status: int) -> None:
-    vc.activation_pending = False
-    vc.last_activation_failed = status != NDIS_STATUS_SUCCESS
+    lib.mark(vc, activation_pending=False, last_activation_failed=status != NDIS_STATUS_SUCCESS)
     event = VcInput.ACTIVATE_SUCCEEDED if status == NDIS_STATUS_SUCCESS else VcInput.ACTIVATE_FAILED
     lib.force(vc, "state", VC_TABLE, event)
 
@@ -479,7 +493,7 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
         lib, miniport.driver, miniport.co, "CoDeactivateVcHandler", (vc.miniport_context,), (vc.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        vc.deactivation_pending = True
+        lib.mark(vc, deactivation_pending=True)
         return NDIS_STATUS_PENDING
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R2.27", miniport.driver, "MiniportCoDeactivateVc", f"returned {status_name(status)}")
@@ -487,7 +501,7 @@ def _deactivate(lib: NdisLibrary, vc: Vc, ddi: str, mcm_form: bool) -> NDIS_STAT
     if vc.outstanding_sends or vc.outstanding_receives:
         # R2.28, collect mode: NDIS holds the deactivation until the NBLs are back, so the
         # call manager's request pends and completes through ProtocolCmDeactivateVcComplete.
-        vc.deactivation_pending = True
+        lib.mark(vc, deactivation_pending=True)
         _drained_deactivation(lib, vc, "MiniportCoDeactivateVc", NDIS_STATUS_SUCCESS)
         return NDIS_STATUS_PENDING
     _finish_deactivation(lib, vc, "MiniportCoDeactivateVc")
@@ -512,7 +526,7 @@ def _drained_deactivation(lib: NdisLibrary, vc: Vc, call: str, status: int) -> N
 
 
 def _finish_deactivation(lib: NdisLibrary, vc: Vc, call: str) -> None:
-    vc.deactivation_pending = False
+    lib.mark(vc, deactivation_pending=False)
     vc.call_parameters = None
     lib.force(vc, "state", VC_TABLE, VcInput.DEACTIVATE_DONE)
 

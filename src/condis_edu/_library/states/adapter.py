@@ -5,7 +5,8 @@ Theory of operation. Every adapter starts ``HALTED``. NDIS calls ``MiniportIniti
 (``MiniportRestart``: ``RESTARTING`` then ``RUNNING``). Pausing (``MiniportPause``) passes
 through ``PAUSING``; a pending pause ends with ``NdisMPauseComplete`` and a pending restart
 with ``NdisMRestartComplete``. NDIS halts only a paused adapter (Q16: NDIS pauses first).
-``SHUTDOWN`` is terminal until reboot.
+``SHUTDOWN`` is terminal until reboot. ``REMOVE`` is not on the Microsoft page: it is how
+the engine records an adapter that went away without being paused (no ``MiniportHaltEx``).
 
 Sends and receives happen only in ``RUNNING`` and ``PAUSING`` (R5.15); the data path
 checks ``SEND_STATES``.
@@ -46,6 +47,7 @@ class AdapterInput(enum.Enum):
     PAUSE_DONE = "pause complete"
     HALT = "MiniportHaltEx"
     SHUTDOWN = "MiniportShutdownEx"
+    REMOVE = "the device is removed before it could be paused (no MiniportHaltEx)"
 
 
 S, In = AdapterState, AdapterInput
@@ -72,6 +74,9 @@ ADAPTER_TABLE: Final = StateTable(
         (S.RESTARTING, In.SHUTDOWN): Move(S.SHUTDOWN),
         (S.RUNNING, In.SHUTDOWN): Move(S.SHUTDOWN),
         (S.PAUSING, In.SHUTDOWN): Move(S.SHUTDOWN),
+        (S.RESTARTING, In.REMOVE): Move(S.HALTED),
+        (S.RUNNING, In.REMOVE): Move(S.HALTED),
+        (S.PAUSING, In.REMOVE): Move(S.HALTED),
     },
 )
 """The adapter table (every blank cell of the Microsoft table is invalid)."""

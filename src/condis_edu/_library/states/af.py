@@ -41,6 +41,15 @@ class AfInput(enum.Enum):
     CLOSE = "NdisClCloseAddressFamily"
     CLOSE_SUCCEEDED = "close completed with NDIS_STATUS_SUCCESS"
     CLOSE_FAILED = "close completed with an error"
+    TEARDOWN = "NDIS closes the AF itself: its binding or its call manager went away"
+
+
+class AfPending(enum.Enum):
+    """Which request on an open AF a driver pended (and must complete)."""
+
+    OPEN = "open"
+    CLOSE = "close"
+    NOTIFY_CLOSE = "notify-close"
 
 
 A, AI = AfState, AfInput
@@ -61,6 +70,10 @@ AF_TABLE: Final = StateTable(
         (A.CLOSE_REQUESTED, AI.CLOSE): Move(A.CLOSING),
         (A.CLOSING, AI.CLOSE_SUCCEEDED): Move(A.CLOSED),
         (A.CLOSING, AI.CLOSE_FAILED): Move(A.OPEN),
+        (A.OPENING, AI.TEARDOWN): Move(A.CLOSED),
+        (A.OPEN, AI.TEARDOWN): Move(A.CLOSED),
+        (A.CLOSE_REQUESTED, AI.TEARDOWN): Move(A.CLOSED),
+        (A.CLOSING, AI.TEARDOWN): Move(A.CLOSED),
         (A.OPENING, AI.CLOSE): Refuse(NDIS_STATUS_NOT_ACCEPTED, "the open has not completed"),
         (A.CLOSING, AI.CLOSE): Refuse(NDIS_STATUS_CLOSING, "the AF is already closing"),
         (A.CLOSING, AI.NOTIFY_CLOSE): Refuse(NDIS_STATUS_CLOSING, "the client is already closing the AF"),
@@ -88,6 +101,14 @@ class SapInput(enum.Enum):
     DEREGISTER = "NdisClDeregisterSap"
     DEREGISTER_SUCCEEDED = "deregistration completed with NDIS_STATUS_SUCCESS"
     DEREGISTER_FAILED = "deregistration completed with an error"
+    TEARDOWN = "NDIS drops the SAP itself: the binding under its AF went away"
+
+
+class SapPending(enum.Enum):
+    """Which request on a SAP the call manager pended."""
+
+    REGISTER = "register"
+    DEREGISTER = "deregister"
 
 
 P, PI = SapState, SapInput
@@ -106,6 +127,9 @@ SAP_TABLE: Final = StateTable(
         (P.REGISTERED, PI.DEREGISTER): Move(P.DEREGISTERING),
         (P.DEREGISTERING, PI.DEREGISTER_SUCCEEDED): Move(P.DEREGISTERED),
         (P.DEREGISTERING, PI.DEREGISTER_FAILED): Move(P.REGISTERED),
+        (P.REGISTERING, PI.TEARDOWN): Move(P.DEREGISTERED),
+        (P.REGISTERED, PI.TEARDOWN): Move(P.DEREGISTERED),
+        (P.DEREGISTERING, PI.TEARDOWN): Move(P.DEREGISTERED),
         (P.REGISTERING, PI.DEREGISTER): Refuse(NDIS_STATUS_NOT_ACCEPTED, "the registration has not completed"),
         (P.DEREGISTERING, PI.DEREGISTER): Refuse(NDIS_STATUS_CLOSING, "the SAP is already being deregistered"),
     },

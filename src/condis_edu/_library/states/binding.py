@@ -5,6 +5,8 @@ with ``NdisOpenAdapterEx`` (``OPENING``). When the bind completes the binding is
 ``PAUSED``; NDIS restarts it with a ``NetEventRestart`` PnP event (``RESTARTING`` then
 ``RUNNING``). To unbind, NDIS pauses the binding (``NetEventPause``) and calls
 ``ProtocolUnbindAdapterEx``, which closes the adapter with ``NdisCloseAdapterEx``.
+``DROP`` is the engine's own input: NDIS closes a binding without an unbind when the bind
+fails or the adapter under it is removed.
 
 Page: https://learn.microsoft.com/windows-hardware/drivers/network/binding-states-of-a-protocol-driver
 """
@@ -41,6 +43,7 @@ class BindingInput(enum.Enum):
     PAUSE_DONE = "pause PnP event completed"
     UNBIND = "ProtocolUnbindAdapterEx"
     UNBIND_DONE = "unbind completed"
+    DROP = "NDIS closes the binding itself: the bind failed, or the adapter went away"
 
 
 S, In = BindingState, BindingInput
@@ -62,6 +65,11 @@ BINDING_TABLE: Final = StateTable(
         (S.PAUSING, In.PAUSE_DONE): Move(S.PAUSED),
         (S.PAUSED, In.UNBIND): Move(S.CLOSING),
         (S.CLOSING, In.UNBIND_DONE): Move(S.UNBOUND),
+        (S.OPENING, In.DROP): Move(S.UNBOUND),
+        (S.PAUSED, In.DROP): Move(S.UNBOUND),
+        (S.RESTARTING, In.DROP): Move(S.UNBOUND),
+        (S.RUNNING, In.DROP): Move(S.UNBOUND),
+        (S.PAUSING, In.DROP): Move(S.UNBOUND),
     },
 )
 """The binding table."""

@@ -52,6 +52,14 @@ class CallInput(enum.Enum):
     CLOSE_CALL_FAILED = "close-call failed; the call stays up"
 
 
+class CallPending(enum.Enum):
+    """Which call request a driver pended (and must complete)."""
+
+    MAKE = "make"
+    INCOMING = "incoming"
+    CLOSE = "close"
+
+
 S, In = CallState, CallInput
 
 _busy = "the VC already carries a call"

@@ -17,6 +17,7 @@ activating-a-vc, deactivating-a-vc, deleting-a-vc.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, Refuse, StateTable
@@ -79,6 +80,28 @@ VC_TABLE: Final = StateTable(
     },
 )
 """The VC activation table."""
+
+@dataclass(frozen=True, slots=True)
+class VcFlags:
+    """What NDIS remembers about a VC beside its activation state and its call state.
+
+    Frozen: only ``NdisLibrary.mark`` replaces it (a new record per change), as only
+    ``NdisLibrary.move`` changes a state.
+    """
+
+    activation_pending: bool = False
+    """A MiniportCoActivateVc pended and NdisMCoActivateVcComplete has not come yet."""
+    deactivation_pending: bool = False
+    """A MiniportCoDeactivateVc pended and NdisMCoDeactivateVcComplete has not come yet."""
+    last_activation_failed: bool = False
+    """The most recent activation ended with an error status."""
+    incoming_rejected: bool = False
+    """The client rejected the incoming call offered on this VC."""
+    incoming_close_status: int | None = None
+    """The CloseStatus of NdisCmDispatchIncomingCloseCall, until the client's NdisClCloseCall."""
+    must_delete: bool = False
+    """R2.43: the network closed the call with an error; the client must delete the VC."""
+
 
 DATA_STATES: Final = frozenset({S.ACTIVE, S.REACTIVATING})
 """States in which the data path may send or indicate on the VC (R2.14)."""

@@ -12,16 +12,19 @@ from typing import Any
 
 from condis_edu import EventKind, TraceEvent
 from condis_edu._library.objects import Driver
-from condis_edu.exercises._core import CheckFailed
+from condis_edu.exercises._core import CheckFailed, record_machine
 from condis_edu.harness.machine import Machine
 from condis_edu.ndis import NdisCoCreateVc, NdisCoDeleteVc
-from condis_edu.samples import call_manager, client
+from condis_edu.samples import call_manager, client, loopback_miniport
 
 
 def fresh(**kwargs: Any) -> Machine:
-    """A machine in collect mode: a rule violation becomes a finding the check can report."""
+    """A machine in collect mode: a rule violation becomes a finding the check can report.
+
+    Every check builds its machines here, so a failed check's trace can be shown beside the reference's.
+    """
     kwargs.setdefault("verifier", "collect")
-    return Machine(**kwargs)
+    return record_machine(Machine(**kwargs))
 
 
 def load(entry: Callable[..., Any], name: str, machine: Machine | None = None) -> tuple[Machine, Driver]:
@@ -65,7 +68,6 @@ def require_no_findings(m: Machine) -> None:
 
 def co_topology(miniport_entry: Callable[..., Any], name: str = "miniport") -> Machine:
     """A miniport (from ``miniport_entry``), the sample call manager and client, started and bound."""
-
     m = fresh()
     m.load_driver(miniport_entry, name=name)
     if not m.driver(name).loaded:
@@ -83,7 +85,6 @@ class ClientVc:
 
 def client_create_vc(m: Machine) -> tuple[int, Any]:
     """``NdisCoCreateVc`` as the sample client, on its first open address family."""
-
     binding = m.driver("client").context.bindings[0]  # type: ignore[attr-defined]
     with m.running_as("client"):
         return NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, ClientVc())
@@ -91,6 +92,16 @@ def client_create_vc(m: Machine) -> tuple[int, Any]:
 
 def client_delete_vc(m: Machine, handle: Any) -> int:
     """``NdisCoDeleteVc`` as the sample client."""
-
     with m.running_as("client"):
         return NdisCoDeleteVc(handle)
+
+
+def sample_stack(machine: Machine | None = None) -> Machine:
+    """The loopback miniport, the sample call manager and client: loaded, started and bound."""
+    m = Machine() if machine is None else machine
+    m.load_driver(loopback_miniport)
+    m.load_driver(call_manager)
+    m.load_driver(client)
+    m.start_adapter("loopback_miniport")
+    m.bind_all()
+    return m

@@ -8,10 +8,20 @@ from typing import Any
 from condis_edu import EventKind
 from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    handler_choices,
+    next_upcall,
+    trace_until,
+)
 from condis_edu.exercises.catalogue import _reference as ref
+from condis_edu.exercises.catalogue import _solutions
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, first_result, fresh, load
 from condis_edu.harness.machine import Machine
 from condis_edu.ndis import NDIS_HANDLE
+from condis_edu.samples import loopback_miniport
 
 NAME = "exercise_miniport"
 
@@ -78,6 +88,7 @@ register(
         id="nb01-driver-entry",
         title="Finish `DriverEntry`: header, version, registration",
         asks="your DriverEntry function",
+        entry="MyDriverEntry",
         checks=(
             Check("calls `NdisMRegisterMiniportDriver`", _calls_register),
             Check("NDIS accepts the characteristics (`NDIS_STATUS_SUCCESS`)", _ndis_accepts),
@@ -91,13 +102,26 @@ register(
                 _fails_when_refused,
             ),
         ),
-        hint=(
-            "The header of a revision-2 structure is `NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS`, "
-            "`NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2` and "
-            "`NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2`. `NdisMRegisterMiniportDriver` returns "
-            "`(Status, NdisMiniportDriverHandle)`: compare `Status` with `NDIS_STATUS_SUCCESS` before you keep the "
-            "handle."
+        hints=(
+            (
+                "Registration is one call, and `NdisMRegisterMiniportDriver` checks the structure's header before "
+                "anything else: it refuses a header it does not recognise. Read the remarks of "
+                "[NdisMRegisterMiniportDriver](ddi:nf-ndis-ndismregisterminiportdriver) and look at which check "
+                "above fails first."
+            ),
+            (
+                "Every NDIS 6 structure starts with an `NDIS_OBJECT_HEADER` whose `Type`, `Revision` and `Size` "
+                "name *this* structure at *this* revision. `ndis.h` has a constant for each, named after the "
+                "structure: an `NDIS_OBJECT_TYPE_...`, a `..._REVISION_2` and an `NDIS_SIZEOF_..._REVISION_2`."
+            ),
+            (
+                "The DDI returns `(Status, NdisMiniportDriverHandle)`. Keep the handle in "
+                "`DriverObject.DriverExtension` only when `Status` is `NDIS_STATUS_SUCCESS`, and let "
+                "DriverEntry's own return value say whether registration worked (`STATUS_SUCCESS` or "
+                "`STATUS_UNSUCCESSFUL`)."
+            ),
         ),
+        reference=_solutions.driver_entry,
     )
 )
 
@@ -156,17 +180,63 @@ register(
         id="nb01-set-options",
         title="Write `MiniportSetOptions` for a CoNDIS miniport",
         asks="your MiniportSetOptions function",
+        entry="MySetOptions",
         checks=(
             Check("calls `NdisSetOptionalHandlers` from `MiniportSetOptions`", _calls_set_optional),
             Check("NDIS accepts the `NDIS_MINIPORT_CO_CHARACTERISTICS` (`NDIS_STATUS_SUCCESS`)", _accepted),
             Check("registers all six `MiniportCoXxx` handlers", _registered_six),
             Check("returns the status `NdisSetOptionalHandlers` returned, and the miniport loads", _returns_status),
         ),
-        hint=(
-            "Fill `co.Header` with `NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS`, "
-            "`NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1` and `NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1`, "
-            "set the six `Co...Handler` fields to the `MPCo...` functions above, then "
-            "`return NdisSetOptionalHandlers(NdisDriverHandle, co)`."
+        hints=(
+            (
+                "A CoNDIS miniport registers its connection-oriented handlers separately, from "
+                "`MiniportSetOptions`, by handing an `NDIS_MINIPORT_CO_CHARACTERISTICS` to "
+                "`NdisSetOptionalHandlers`. See [CoNDIS miniport driver "
+                "registration](net:condis-miniport-driver-registration)."
+            ),
+            (
+                "Like every NDIS 6 structure it needs its header (type "
+                "`NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS`, revision 1 and its size), and it has six "
+                "`Co...Handler` fields: one for each `MPCo...` function defined above."
+            ),
+            (
+                "NDIS's answer is the answer of `MiniportSetOptions`: return whatever `NdisSetOptionalHandlers` "
+                "returned, so that a refused registration stops the driver from loading."
+            ),
         ),
+        reference=_solutions.set_options,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb01-next-after-register (knowledge)
+
+
+def _next_after_register() -> Question:
+    m = Machine()
+    m.load_driver(loopback_miniport)
+    m.start_adapter("loopback_miniport")
+    register_call = first_event(m.trace, EventKind.CALL, "NdisMRegisterMiniportDriver")
+    to_miniport = lambda e: e.target == "loopback_miniport"  # noqa: E731
+    nxt = next_upcall(m.trace, register_call.seq, to_miniport)
+    return Question(
+        scenario="The loopback miniport is loaded. Its `DriverEntry` has just called `NdisMRegisterMiniportDriver`.",
+        trace=trace_until(m.trace, register_call.seq),
+        prompt="Which of the miniport's handlers does NDIS call next?",
+        choices=handler_choices(m.trace, nxt.name, to_miniport),
+        answer=nxt.name,
+        explanation=(
+            f"NDIS calls `{nxt.name}` (event {nxt.seq}) from inside `NdisMRegisterMiniportDriver`, before the DDI "
+            "returns: that is where a CoNDIS miniport registers its `MiniportCoXxx` handlers. Adapters come later."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb01-next-after-register",
+        title="What NDIS calls during registration",
+        build=_next_after_register,
+        pages=(("MiniportSetOptions", "ddi:nc-ndis-set_options"),),
     )
 )

@@ -7,12 +7,23 @@ from typing import Any
 
 from condis_edu import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    handler_choices,
+    next_upcall,
+    return_of,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
 from condis_edu.exercises.catalogue._helpers import (
     calls,
     client_create_vc,
     client_delete_vc,
     co_topology,
     findings_text,
+    sample_stack,
 )
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
 from condis_edu.harness.machine import Machine
@@ -24,7 +35,6 @@ Handler = Callable[..., Any]
 
 
 def _connected(m: Machine) -> Any:
-
     call = client.make_call(m, b"echo")
     m.run_until_idle()
     if call.state != "connected":
@@ -67,7 +77,6 @@ def _context_active(activate: Handler) -> None:
 
 
 def _data_flows(activate: Handler) -> None:
-
     m = _activate_machine(activate)
     call = _connected(m)
     with m.running_as("client"):
@@ -102,17 +111,30 @@ register(
         id="nb02-activate-vc",
         title="Write a `MiniportCoActivateVc` that activates at once",
         asks="your MiniportCoActivateVc function",
+        entry="MyCoActivateVc",
         checks=(
             Check("a call over the VC connects", _call_connects),
             Check("the `LoopbackVc` is marked active and keeps the `CallParameters`", _context_active),
             Check("data flows: two packets sent, two echoed back", _data_flows),
             Check("the activation is answered once (no verifier finding, also after closing the call)", _answered_once),
         ),
-        hint=(
-            "Do the work now and say so with the return value: set `MiniportVcContext.active = True` and "
-            "`MiniportVcContext.parameters = CallParameters`, then `return NDIS_STATUS_SUCCESS`. Returning "
-            "`NDIS_STATUS_SUCCESS` is the answer; do not also call `NdisMCoActivateVcComplete`."
+        hints=(
+            (
+                "Activation may finish now or later, and the return value says which. Read "
+                "[MiniportCoActivateVc](ddi:nc-ndis-miniport_co_activate_vc) and [Activating a "
+                "VC](net:activating-a-vc): a handler that finishes now must not also report a completion."
+            ),
+            (
+                "The loopback NIC has nothing to wait for, so do the work before returning. The `LoopbackVc` that "
+                "arrives as `MiniportVcContext` has `active` and `parameters` attributes that the rest of the "
+                "sample reads."
+            ),
+            (
+                "Mark the VC active, keep `CallParameters` on it and return `NDIS_STATUS_SUCCESS`. "
+                "`NdisMCoActivateVcComplete` belongs only to an activation that returned `NDIS_STATUS_PENDING`."
+            ),
         ),
+        reference=_solutions.activate_vc,
     )
 )
 
@@ -149,7 +171,6 @@ def _context_freed(delete: Handler) -> None:
 
 
 def _whole_call(delete: Handler) -> None:
-
     m = _delete_machine(delete)
     call = _connected(m)
     client.close_call(m, call)
@@ -163,7 +184,6 @@ def _whole_call(delete: Handler) -> None:
 
 
 def _never_pends(delete: Handler) -> None:
-
     m = _delete_machine(delete)
     status, handle = client_create_vc(m)
     if status != NDIS_STATUS_SUCCESS:
@@ -182,16 +202,65 @@ register(
         id="nb02-delete-vc",
         title="Write `MiniportCoDeleteVc` for the loopback miniport",
         asks="your MiniportCoDeleteVc function",
+        entry="MyCoDeleteVc",
         checks=(
             Check("`NdisCoDeleteVc` of a fresh VC succeeds", _delete_succeeds),
             Check("the deleted VC's context, and only it, leaves `MiniportAdapterContext.vcs`", _context_freed),
             Check("a whole call (create, activate, close, delete) leaves no VC behind", _whole_call),
             Check("answers at once: never `NDIS_STATUS_PENDING`", _never_pends),
         ),
-        hint=(
-            "`MiniportVcContext` is the `LoopbackVc` your create handler returned; it knows its adapter. Remove it "
-            "with `MiniportVcContext.adapter.vcs.remove(MiniportVcContext)` and `return NDIS_STATUS_SUCCESS`: "
-            "deletion has no completion call, so it cannot pend."
+        hints=(
+            (
+                "Deleting a VC has no completion DDI, so `MiniportCoDeleteVc` cannot pend: what it returns is "
+                "final. See [MiniportCoDeleteVc](ddi:nc-ndis-miniport_co_delete_vc) and [Deleting a "
+                "VC](net:deleting-a-vc)."
+            ),
+            (
+                "`MiniportVcContext` is the context your create handler returned, and the adapter keeps a list of "
+                "those contexts. The context's `adapter` attribute leads back to that list."
+            ),
+            (
+                "Take this VC's context, and only it, out of `MiniportVcContext.adapter.vcs`, then return "
+                "`NDIS_STATUS_SUCCESS`."
+            ),
         ),
+        reference=_solutions.delete_vc,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb02-after-initialize (knowledge)
+
+
+def _after_initialize() -> Question:
+    m = sample_stack()
+    client.make_call(m, b"echo")
+    m.run_until_idle()
+    init = first_event(m.trace, EventKind.UPCALL, "MiniportInitializeEx")
+    done = return_of(m.trace, init)
+    to_miniport = lambda e: e.target == "loopback_miniport"  # noqa: E731
+    nxt = next_upcall(m.trace, done.seq, to_miniport)
+    return Question(
+        scenario=(
+            "NDIS starts the loopback miniport's adapter. `MiniportInitializeEx` has just returned "
+            f"`{done.result}`."
+        ),
+        trace=trace_until(m.trace, done.seq + 1, start=m.trace.events.index(init) - 1),
+        prompt="Which of the miniport's handlers does NDIS call next?",
+        choices=handler_choices(m.trace, nxt.name, to_miniport),
+        answer=nxt.name,
+        explanation=(
+            f"After a successful initialization the adapter is *Paused*; NDIS then calls `{nxt.name}` "
+            f"(event {nxt.seq}) to bring it to *Running*. VCs come only once protocols have bound."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb02-after-initialize",
+        title="From initialized to running",
+        build=_after_initialize,
+        pages=(("Differences in initialization", "net:differences-in-initialization"),),
     )
 )

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    return_of,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
 from condis_edu.exercises.catalogue._helpers import (
     client_create_vc,
     client_delete_vc,
     co_topology,
     findings_text,
+    sample_stack,
 )
+from condis_edu.exercises.catalogue._helpers import result_of as returned
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
 from condis_edu.harness.machine import Machine
 from condis_edu.ndis import NDIS_HANDLE, NDIS_STATUS_RESOURCES, NDIS_STATUS_SUCCESS, status_name
@@ -67,7 +77,6 @@ def _own_context(create_vc: Handler) -> None:
 
 
 def _call_connects(create_vc: Handler) -> None:
-
     m = _machine(create_vc)
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -89,6 +98,7 @@ register(
         id="nb03-create-vc",
         title="Write `MiniportCoCreateVc` for the loopback miniport",
         asks="your MiniportCoCreateVc function",
+        entry="MyCoCreateVc",
         checks=(
             Check("returns at once, so `NdisCoCreateVc` succeeds", _returns_at_once),
             Check("returns a `MiniportVcContext` that keeps `NdisVcHandle`", _stores_handle),
@@ -99,10 +109,23 @@ register(
                 _deletes,
             ),
         ),
-        hint=(
-            "Do all the work before returning: build `LoopbackVc(MiniportAdapterContext, NdisVcHandle)`, append it "
-            "to `MiniportAdapterContext.vcs` and `return NDIS_STATUS_SUCCESS, vc`. Never `NDIS_STATUS_PENDING`."
+        hints=(
+            (
+                "`MiniportCoCreateVc` is synchronous: NDIS needs your context before `NdisCoCreateVc` returns, "
+                "and `NDIS_STATUS_PENDING` here is a bug check (rule R2.09). See "
+                "[MiniportCoCreateVc](ddi:nc-ndis-miniport_co_create_vc) and [Creating a VC](net:creating-a-vc)."
+            ),
+            (
+                "The context you return must remember `NdisVcHandle` (you hand it back to NDIS later), and each "
+                "VC needs a context of its own. The sample's `LoopbackVc(MiniportAdapterContext, NdisVcHandle)` "
+                "is such a context."
+            ),
+            (
+                "The rest of the sample looks VCs up in `MiniportAdapterContext.vcs`: put the new context there "
+                "before you return it with `NDIS_STATUS_SUCCESS`."
+            ),
         ),
+        reference=_solutions.create_vc,
     )
 )
 
@@ -154,16 +177,67 @@ register(
         id="nb03-vc-limit",
         title="Refuse a VC cleanly when the adapter is full",
         asks="your MiniportCoCreateVc function",
+        entry="MyLimitedCoCreateVc",
         checks=(
             Check("the first two VCs are created", _first_two),
             Check("the third `NdisCoCreateVc` fails with `NDIS_STATUS_RESOURCES`", _third_refused),
             Check("a refused VC leaves nothing behind in `MiniportAdapterContext.vcs`", _nothing_left),
             Check("once a VC is deleted, a new one can be created", _room_again),
         ),
-        hint=(
-            "Decide before allocating: if `len(MiniportAdapterContext.vcs) >= MAX_VCS`, return "
-            "`NDIS_STATUS_RESOURCES, None` at once. Counting the adapter's own list (which `MPCoDeleteVc` shrinks) "
-            "keeps the limit right after deletions."
+        hints=(
+            (
+                "A miniport that cannot take another VC refuses it from `MiniportCoCreateVc` itself, with a "
+                "failure status, and a refusal must leave nothing behind. See the return values on "
+                "[MiniportCoCreateVc](ddi:nc-ndis-miniport_co_create_vc)."
+            ),
+            (
+                "Decide before allocating anything, so that a refusal has nothing to undo. "
+                "`NDIS_STATUS_RESOURCES` is the status that means \"no room\"."
+            ),
+            (
+                "Count what is really there: `MiniportAdapterContext.vcs` grows when a VC is created and shrinks "
+                "when the sample's `MPCoDeleteVc` runs, so its length is the number of live VCs to compare with "
+                "`MAX_VCS`."
+            ),
         ),
+        reference=_solutions.limited_create_vc,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb03-who-deletes (knowledge)
+
+
+def _who_deletes() -> Question:
+    m = sample_stack()
+    start = len(m.trace)
+    client.make_call(m, b"echo")
+    m.run_until_idle()
+    creations = [e for e in m.trace.events[start:] if e.kind is EventKind.CALL and e.name == "NdisCoCreateVc"]
+    last = creations[-1]
+    handle = returned(m, last).split()[-1]
+    drivers = tuple(d.name for d in m.drivers)
+    return Question(
+        scenario=(
+            "The sample client calls the loopback network's echo service; the network answers the call, so a "
+            "second VC appears. Here is the trace from the call until that VC exists."
+        ),
+        trace=trace_until(m.trace, return_of(m.trace, last).seq, start=start),
+        prompt=f"Which driver may delete `{handle}` once the calls are over?",
+        choices=tuple(sorted(drivers)),
+        answer=last.source,
+        explanation=(
+            f"`{last.source}` created `{handle}` with `NdisCoCreateVc` (event {last.seq}), and only the creator of "
+            "a VC deletes it. The client's VC for its outgoing call is the client's to delete."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb03-who-deletes",
+        title="Whose VC is it?",
+        build=_who_deletes,
+        pages=(("Deleting a VC", "net:deleting-a-vc"), ("Creating a VC", "net:creating-a-vc")),
     )
 )

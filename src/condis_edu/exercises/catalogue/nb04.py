@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu._library.objects import Vc
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
-from condis_edu.exercises.catalogue._helpers import findings_text, fresh
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    return_of,
+    status_choices,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
+from condis_edu.exercises.catalogue._helpers import findings_text, fresh, sample_stack
 from condis_edu.exercises.catalogue._reference import client_driver_entry, loopback_driver_entry
 from condis_edu.harness.machine import Machine
 from condis_edu.samples import call_manager, client
@@ -16,7 +26,6 @@ Handler = Callable[..., Any]
 
 
 def _stack(miniport: Callable[..., Any], client_entry: Callable[..., Any] | None = None) -> Machine:
-
     m = fresh()
     m.load_driver(miniport, name="miniport")
     m.load_driver(call_manager)
@@ -30,7 +39,6 @@ def _stack(miniport: Callable[..., Any], client_entry: Callable[..., Any] | None
 
 def _call_and_hang_up(m: Machine) -> tuple[Any, list[Vc]]:
     """Make a call (which the loopback network answers on a second VC), then hang it up."""
-
     call = client.make_call(m, b"echo")
     m.run_until_idle()
     if call.state != "connected":
@@ -93,6 +101,7 @@ register(
         id="nb04-deactivate-vc",
         title="Deactivate a VC synchronously in the miniport",
         asks="your MiniportCoDeactivateVc function",
+        entry="MyCoDeactivateVc",
         checks=(
             Check("hanging up completes (`ProtocolClCloseCallComplete` is reached)", _close_completes),
             Check("the `LoopbackVc` is inactive and forgets the call parameters", _context_inactive),
@@ -102,10 +111,22 @@ register(
             ),
             Check("both VCs of the call are deleted by their creators", _vcs_gone),
         ),
-        hint=(
-            "Returning `NDIS_STATUS_SUCCESS` *is* the completion: set `active = False` and `parameters = None` on "
-            "`MiniportVcContext` and return. `NdisMCoDeactivateVcComplete` is only for a deactivation you pended."
+        hints=(
+            (
+                "Like activation, deactivation finishes either now (the return value) or later "
+                "(`NdisMCoDeactivateVcComplete`), never both. See "
+                "[MiniportCoDeactivateVc](ddi:nc-ndis-miniport_co_deactivate_vc)."
+            ),
+            (
+                "When the handler returns, the VC must be inactive in the miniport's own bookkeeping too: the "
+                "`LoopbackVc` carries the `active` and `parameters` attributes that activation set."
+            ),
+            (
+                "Undo on `MiniportVcContext` what activation did (no longer active, no parameters) and return "
+                "`NDIS_STATUS_SUCCESS`."
+            ),
         ),
+        reference=_solutions.deactivate_vc,
     )
 )
 
@@ -153,15 +174,65 @@ register(
         id="nb04-close-complete",
         title="Finish closing a call in the client: delete your own VC, and only yours",
         asks="your ProtocolClCloseCallComplete function",
+        entry="MyClCloseCallComplete",
         checks=(
             Check("the client deletes the VC it created for its outgoing call", _deletes_outgoing),
             Check("the VC of the incoming call is left to the call manager, which deletes it", _leaves_incoming),
             Check("the call's context ends in state `'closed'`", _state_closed),
             Check("no verifier finding and nothing left pending", _clean_close),
         ),
-        hint=(
-            "Set `vc.state = 'closed'`. Only when `vc.outgoing` is true did this client create the VC: then call "
-            "`NdisCoDeleteVc(vc.NdisVcHandle)`, set `vc.NdisVcHandle = None` and remove `vc` from `vc.af.vcs`."
+        hints=(
+            (
+                "The rule: only the driver that created a VC deletes it. A client creates the VC of its outgoing "
+                "calls; the call manager creates the VC of an incoming one. See [Deleting a "
+                "VC](net:deleting-a-vc) and [Client-initiated request to close a "
+                "call](net:client-initiated-request-to-close-a-call)."
+            ),
+            (
+                "The client's `ClVc` (your `ProtocolVcContext`) records in `outgoing` which kind of call it was, "
+                "and its `state` is what the sample reads to know that the call is over."
+            ),
+            (
+                "Always record the close in `vc.state`. Only for an outgoing call: `NdisCoDeleteVc` on its "
+                "handle, then forget the handle and take the context out of `vc.af.vcs`."
+            ),
         ),
+        reference=_solutions.close_call_complete,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb04-make-call-returns (knowledge)
+
+
+def _make_call_returns() -> Question:
+    m = sample_stack()
+    start = len(m.trace)
+    client.make_call(m, b"echo")
+    m.run_until_idle()
+    make = first_event(m.trace, EventKind.CALL, "NdisClMakeCall", start)
+    status = return_of(m.trace, make).result.split()[0]
+    done = first_event(m.trace, EventKind.UPCALL, "ProtocolClMakeCallComplete", start)
+    return Question(
+        scenario="The client has created its VC and now asks the call manager to connect a call over it.",
+        trace=trace_until(m.trace, make.seq, start=start),
+        prompt="What does `NdisClMakeCall` return to the client?",
+        choices=status_choices(
+            status, ("NDIS_STATUS_SUCCESS", "NDIS_STATUS_PENDING", "NDIS_STATUS_FAILURE", "NDIS_STATUS_RESOURCES")
+        ),
+        answer=status,
+        explanation=(
+            f"It returns `{status}`: the call manager has to talk to the network (and activate the VC) first. "
+            f"The real outcome reaches the client later, in `ProtocolClMakeCallComplete` (event {done.seq})."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb04-make-call-returns",
+        title="What making a call returns",
+        build=_make_call_returns,
+        pages=(("Making a call", "net:making-a-call"),),
     )
 )

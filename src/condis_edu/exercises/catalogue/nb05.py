@@ -8,6 +8,15 @@ from typing import Any
 from condis_edu import EventKind
 from condis_edu._library.objects import Driver
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    handler_choices,
+    next_upcall,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh
 from condis_edu.exercises.catalogue._reference import (
     call_manager_driver_entry,
@@ -17,7 +26,7 @@ from condis_edu.exercises.catalogue._reference import (
     mcm_tables,
 )
 from condis_edu.harness.machine import Machine
-from condis_edu.samples import client
+from condis_edu.samples import client, mcm
 
 Handler = Callable[..., Any]
 
@@ -30,7 +39,6 @@ def _loaded(m: Machine, name: str) -> Driver:
 
 
 def _call_connects(m: Machine) -> None:
-
     m.bind_all()
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -44,7 +52,6 @@ def _call_connects(m: Machine) -> None:
 
 
 def _cm_machine(set_options: Handler) -> Machine:
-
     m = fresh()
     m.load_driver(loopback_driver_entry(), name="loopback_miniport")
     m.load_driver(call_manager_driver_entry(set_options), name="call_manager")
@@ -101,6 +108,7 @@ register(
         id="nb05-cm-set-options",
         title="Register a stand-alone call manager's CoNDIS handlers",
         asks="your ProtocolSetOptions function",
+        entry="MyCmSetOptions",
         checks=(
             Check("the call manager loads", _cm_loads),
             Check(
@@ -110,12 +118,23 @@ register(
             Check("all 4 CoNDIS protocol handlers and all 17 call manager handlers are registered", _cm_all_handlers),
             Check("it registers its AF when it binds, and a client's call through it connects", _cm_works),
         ),
-        hint=(
-            "Two structures, two `NdisSetOptionalHandlers` calls: first `NDIS_PROTOCOL_CO_CHARACTERISTICS` (type "
-            "`NDIS_OBJECT_TYPE_CO_PROTOCOL_CHARACTERISTICS`) with `CO_HANDLERS`, then "
-            "`NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` (type `NDIS_OBJECT_TYPE_CO_CALL_MANAGER_OPTIONAL_HANDLERS`) "
-            "with `CM_HANDLERS`. Return the first status that is not `NDIS_STATUS_SUCCESS`."
+        hints=(
+            (
+                "A call manager registers two optional structures from `ProtocolSetOptions`, each with its own "
+                "`NdisSetOptionalHandlers` call. See [CoNDIS call manager "
+                "registration](net:condis-call-manager-registration)."
+            ),
+            (
+                "The first is `NDIS_PROTOCOL_CO_CHARACTERISTICS` (the connection-oriented protocol handlers, "
+                "`CO_HANDLERS`), the second `NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` (the seventeen `Cm...` "
+                "handlers, `CM_HANDLERS`). Each has a header of its own to fill."
+            ),
+            (
+                "Stop at the first refusal: if the first `NdisSetOptionalHandlers` does not return "
+                "`NDIS_STATUS_SUCCESS`, return its status; otherwise return what the second call returns."
+            ),
         ),
+        reference=_solutions.cm_set_options,
     )
 )
 
@@ -123,7 +142,6 @@ register(
 
 
 def _mcm_machine(set_options: Handler) -> Machine:
-
     m = fresh()
     m.load_driver(mcm_driver_entry(set_options), name="mcm")
     m.load_driver(client)
@@ -173,16 +191,68 @@ register(
         id="nb05-mcm-set-options",
         title="Register an MCM: miniport and call manager in one `MiniportSetOptions`",
         asks="your MiniportSetOptions function",
+        entry="MyMcmSetOptions",
         checks=(
             Check("the MCM loads", _mcm_loads),
             Check("`CoCreateVcHandler` and `CoDeleteVcHandler` are left NULL", _mcm_no_create_delete),
             Check("all 17 call manager handlers are registered", _mcm_is_call_manager),
             Check("a client's call through the MCM connects", _mcm_works),
         ),
-        hint=(
-            "Register `NDIS_MINIPORT_CO_CHARACTERISTICS` with only the four handlers in `MCM_CO_HANDLERS` (no "
-            "create or delete: NDIS calls the call manager's instead), then `NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` "
-            "with `MCM_CM_HANDLERS`, each with its own `NdisSetOptionalHandlers` call."
+        hints=(
+            (
+                "An MCM is a miniport and a call manager in one driver, so its `MiniportSetOptions` registers "
+                "both roles. See [CoNDIS MCM registration](net:condis-mcm-registration) and [MCM drivers vs. call "
+                "managers](net:mcm-drivers-vs--call-managers)."
+            ),
+            (
+                "Its miniport half is an `NDIS_MINIPORT_CO_CHARACTERISTICS` without `CoCreateVcHandler` and "
+                "`CoDeleteVcHandler`: for an MCM, NDIS calls the call manager's create and delete handlers "
+                "instead. `MCM_CO_HANDLERS` holds the four it does register."
+            ),
+            (
+                "Register `NDIS_MINIPORT_CO_CHARACTERISTICS` with `MCM_CO_HANDLERS`, then "
+                "`NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS` with `MCM_CM_HANDLERS`: one `NdisSetOptionalHandlers` "
+                "call each, stopping at the first failure."
+            ),
         ),
+        reference=_solutions.mcm_set_options,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb05-mcm-create-vc (knowledge)
+
+
+def _mcm_create_vc() -> Question:
+    m = Machine()
+    m.load_driver(mcm)
+    m.load_driver(client)
+    m.start_adapter("mcm")
+    m.bind_all()
+    start = len(m.trace)
+    client.make_call(m, b"echo")
+    m.run_until_idle()
+    create = first_event(m.trace, EventKind.CALL, "NdisCoCreateVc", start)
+    to_mcm = lambda e: e.target == "mcm"  # noqa: E731
+    nxt = next_upcall(m.trace, create.seq, to_mcm)
+    return Question(
+        scenario="A client bound to an MCM creates a VC for an outgoing call on the MCM's address family.",
+        trace=trace_until(m.trace, create.seq, start=start),
+        prompt="Which of the MCM's handlers does NDIS call for this VC?",
+        choices=handler_choices(m.trace, nxt.name, to_mcm, others=("MiniportCoCreateVc",)),
+        answer=nxt.name,
+        explanation=(
+            f"NDIS calls `{nxt.name}` (event {nxt.seq}), the call manager's create handler: an MCM registers no "
+            "`MiniportCoCreateVc`, so its call manager half answers for the whole driver."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb05-mcm-create-vc",
+        title="Creating a VC on an MCM",
+        build=_mcm_create_vc,
+        pages=(("MCM drivers vs. call managers", "net:mcm-drivers-vs--call-managers"),),
     )
 )

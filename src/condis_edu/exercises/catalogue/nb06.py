@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    handler_choices,
+    next_upcall,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
 from condis_edu.exercises.catalogue._helpers import calls, findings_text, fresh, result_of
 from condis_edu.exercises.catalogue._im import lane_driver_entry
 from condis_edu.harness.machine import Machine
@@ -17,7 +27,6 @@ Handler = Callable[..., Any]
 
 def _im_stack(entry: Callable[..., Any], adapters: int = 1) -> Machine:
     """Loopback NIC(s), the sample call manager, the IM built from ``entry``, and ethproto; all bound."""
-
     m = fresh()
     m.load_driver(loopback_miniport)
     m.load_driver(call_manager)
@@ -36,7 +45,6 @@ def _virtual(m: Machine) -> list[Any]:
 
 
 def _frames_flow(m: Machine, lower: str = "loopback0") -> None:
-
     call = lane_im.connect(m, lower)
     m.run_until_idle()
     if call.state != "connected":
@@ -60,7 +68,6 @@ def _loads(fill: Handler) -> None:
 
 
 def _flag(fill: Handler) -> None:
-
     m = fresh()
     record = m.load_driver(lane_driver_entry(fill), name="lane_im")
     if not record.loaded or not record.miniports:
@@ -71,7 +78,6 @@ def _flag(fill: Handler) -> None:
 
 
 def _null_slots(fill: Handler) -> None:
-
     chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
     fill(chars)
     filled = [f for f in ("CheckForHangHandlerEx", "ResetHandlerEx") if getattr(chars, f) is not None]
@@ -94,17 +100,30 @@ register(
         id="nb06-im-chars",
         title="Fill the virtual miniport's characteristics of an intermediate driver",
         asks="your function that fills NDIS_MINIPORT_DRIVER_CHARACTERISTICS",
+        entry="my_fill",
         checks=(
             Check("NDIS accepts the registration: the driver loads, no verifier finding", _loads),
             Check("NDIS registered an intermediate driver (`NDIS_INTERMEDIATE_DRIVER` in `Flags`)", _flag),
             Check("`CheckForHangHandlerEx` and `ResetHandlerEx` stay NULL", _null_slots),
             Check("binding starts the virtual miniport, and frames flow through it", _starts),
         ),
-        hint=(
-            "Set `mchars.Flags = NDIS_INTERMEDIATE_DRIVER`, then all twelve required handlers, including "
-            "`OidRequestHandler` (an IM answers OIDs from above) and `CancelOidRequestHandler`. Leave "
-            "`CheckForHangHandlerEx` and `ResetHandlerEx` alone: they must stay NULL."
+        hints=(
+            (
+                "An intermediate driver's miniport edge registers with a flag saying that no hardware stands "
+                "behind it, and it follows handler rules of its own. See [Registering an intermediate driver as a "
+                "miniport driver](net:registering-an-intermediate-driver-as-a-miniport-driver)."
+            ),
+            (
+                "The flag is `NDIS_INTERMEDIATE_DRIVER`, in `mchars.Flags`. The notebook's tables (`IM_REQUIRED`, "
+                "`IM_MUST_BE_NULL`) list the handlers an IM must set and those it must leave NULL."
+            ),
+            (
+                "Go through the required list one by one against what you set. An IM answers OIDs from the "
+                "protocols above it, so `OidRequestHandler` is required; `CheckForHangHandlerEx` and "
+                "`ResetHandlerEx` must stay NULL."
+            ),
         ),
+        reference=_solutions.im_fill,
     )
 )
 
@@ -157,17 +176,74 @@ register(
         id="nb06-bind-adapter",
         title="Start a virtual miniport from the IM's `ProtocolBindAdapterEx`",
         asks="your ProtocolBindAdapterEx function",
+        entry="MyBindAdapterEx",
         checks=(
             Check("the lower binding opens and `NdisIMInitializeDeviceInstanceEx` succeeds, no finding", _bind_ok),
             Check("NDIS starts the virtual miniport and it runs", _virtual_runs),
             Check("frames from the protocol above travel through the virtual miniport and back", _data),
             Check("two lower adapters get two virtual miniports", _two),
         ),
-        hint=(
-            "After `ClBindAdapterEx` succeeds, the new binding is `ProtocolDriverContext.bindings[-1]`. Call "
-            "`NdisIMInitializeDeviceInstanceEx(ProtocolDriverContext.NdisMiniportDriverHandle, name, binding)` with "
-            "the handle kept from `NdisMRegisterMiniportDriver` (not the protocol handle), a name of its own per "
-            "instance (count them in `ProtocolDriverContext.instances`), and the binding as the device context."
+        hints=(
+            (
+                "An IM starts one virtual miniport for each lower adapter it binds to, from "
+                "`ProtocolBindAdapterEx`, with `NdisIMInitializeDeviceInstanceEx`. See "
+                "[NdisIMInitializeDeviceInstanceEx](ddi:nf-ndis-ndisiminitializedeviceinstanceex) and [NDIS "
+                "intermediate drivers](net:ndis-intermediate-drivers)."
+            ),
+            (
+                "That DDI wants the handle NDIS returned from `NdisMRegisterMiniportDriver` (the IM kept it in "
+                "`ProtocolDriverContext`), not the protocol's handle; each instance needs a name of its own; and "
+                "its last argument is a device context that `MiniportInitializeEx` gets back."
+            ),
+            (
+                "Open the lower binding first with `ClBindAdapterEx`. When that succeeds the new binding is "
+                "`ProtocolDriverContext.bindings[-1]`: pass it as the device context, and count instances in "
+                "`ProtocolDriverContext.instances` to make the names."
+            ),
         ),
+        reference=_solutions.bind_adapter,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb06-virtual-miniport-start (knowledge)
+
+
+def _virtual_miniport_start() -> Question:
+    m = Machine()
+    m.load_driver(loopback_miniport)
+    m.load_driver(call_manager)
+    m.load_driver(lane_im)
+    m.start_adapter("loopback_miniport")
+    m.bind_all()
+    m.run_until_idle()
+    start_instance = first_event(m.trace, EventKind.CALL, "NdisIMInitializeDeviceInstanceEx")
+    bind = next_upcall(m.trace, 0, lambda e: e.target == "lane_im" and e.name == "ProtocolBindAdapterEx")
+    edge = lambda e: e.target == "lane_im" and e.name.startswith("Miniport")  # noqa: E731
+    nxt = next_upcall(m.trace, start_instance.seq, edge)
+    to_im = lambda e: e.target == "lane_im"  # noqa: E731
+    return Question(
+        scenario=(
+            "The LAN-emulation IM has opened its binding to the loopback adapter and asked NDIS for a virtual "
+            "miniport above it with `NdisIMInitializeDeviceInstanceEx`."
+        ),
+        trace=trace_until(m.trace, start_instance.seq + 1, start=m.trace.events.index(bind)),
+        prompt="Which handler of the IM's miniport edge does NDIS call first for the new virtual miniport?",
+        choices=handler_choices(m.trace, nxt.name, to_im, others=("ProtocolNetPnPEvent",)),
+        answer=nxt.name,
+        explanation=(
+            f"`{nxt.name}` (event {nxt.seq}), as for any adapter: the IM's upper edge is an ordinary miniport. "
+            "It comes after the binding below has finished starting, and it receives the device context the IM "
+            "passed to `NdisIMInitializeDeviceInstanceEx`."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb06-virtual-miniport-start",
+        title="How a virtual miniport starts",
+        build=_virtual_miniport_start,
+        pages=(("NdisIMInitializeDeviceInstanceEx", "ddi:nf-ndis-ndisiminitializedeviceinstanceex"),),
     )
 )

@@ -7,7 +7,14 @@ from itertools import pairwise
 from typing import Any
 
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
-from condis_edu.exercises.catalogue._helpers import co_topology, findings_text
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    status_choices,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, sample_stack
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
 from condis_edu.harness.machine import Machine
 from condis_edu.ndis import NDIS_STATUS_INVALID_LENGTH, NDIS_STATUS_SUCCESS, NET_BUFFER_LIST, status_name
@@ -22,7 +29,6 @@ MAX_FRAME = 64
 
 def _call(send: Handler) -> tuple[Machine, Any]:
     """The loopback stack with ``send`` as MiniportCoSendNetBufferLists, and a connected call."""
-
     m = co_topology(loopback_driver_entry(CoSendNetBufferListsHandler=send))
     call = client.make_call(m, b"echo")
     m.run_until_idle()
@@ -33,7 +39,6 @@ def _call(send: Handler) -> tuple[Machine, Any]:
 
 def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]:
     """Send one chain, one NBL per payload, as the sample client; returns the NBLs, in order."""
-
     nbls: list[NET_BUFFER_LIST] = []
     with m.running_as("client"):
         for payload in payloads:
@@ -48,7 +53,6 @@ def _send(m: Machine, call: Any, payloads: list[bytes]) -> list[NET_BUFFER_LIST]
 
 
 def _stats(call: Any) -> dict[str, Any]:
-
     return cl_data.data_of(call).statistics()
 
 
@@ -115,17 +119,31 @@ register(
         id="nb07-co-send",
         title="Write `MiniportCoSendNetBufferLists` for a NIC that transmits at once",
         asks="your MiniportCoSendNetBufferLists function",
+        entry="MyCoSendNetBufferLists",
         checks=(
             Check("one NBL comes back to the client once, with `NDIS_STATUS_SUCCESS`", _one),
             Check("a chain of 8 NBLs comes back whole: 8 completions, all `NDIS_STATUS_SUCCESS`", _chain),
             Check("no verifier finding: nothing completed twice, nothing foreign", _no_findings),
             Check("after 100 sends of varied chains, NDIS counts no send outstanding", _steady),
         ),
-        hint=(
-            "Walk the chain with `nbl = nbl.Next`, setting `nbl.Status = NDIS_STATUS_SUCCESS` on each NBL, then call "
-            "`NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)` once, with the "
-            "head of the unchanged chain. After that call the NBLs are no longer yours: do not touch them again."
+        hints=(
+            (
+                "Every NBL NDIS hands to `MiniportCoSendNetBufferLists` must come back exactly once through "
+                "`NdisMCoSendNetBufferListsComplete`, with its `Status` set, and the miniport must not touch it "
+                "afterwards. See [MiniportCoSendNetBufferLists](ddi:nc-ndis-miniport_co_send_net_buffer_lists) "
+                "and [Sending NET_BUFFER structures from CoNDIS "
+                "drivers](net:sending-net-buffer-structures-from-condis-drivers)."
+            ),
+            (
+                "`NetBufferLists` is the head of a chain linked through `Next`. One completion call can return "
+                "the whole chain, so there is no need to take it apart."
+            ),
+            (
+                "Walk the chain setting each `nbl.Status` to `NDIS_STATUS_SUCCESS`, then complete once, with "
+                "`MiniportVcContext.NdisVcHandle` and the head you were given."
+            ),
         ),
+        reference=_solutions.co_send,
     )
 )
 
@@ -172,16 +190,71 @@ register(
         id="nb07-length-check",
         title="Give each NBL of a chain its own completion status",
         asks="your MiniportCoSendNetBufferLists function",
+        entry="MyCheckedCoSend",
         checks=(
             Check("short frames come back with `NDIS_STATUS_SUCCESS`", _short_ok),
             Check("a frame of exactly `MAX_FRAME` bytes is still sent", _exact_ok),
             Check("a frame longer than `MAX_FRAME` comes back with `NDIS_STATUS_INVALID_LENGTH`", _long_refused),
             Check("in a mixed chain each NBL gets its own status, every one comes back once, no finding", _mixed),
         ),
-        hint=(
-            "Decide per NBL: the frame's length is `nbl.FirstNetBuffer.DataLength`; set `nbl.Status` to "
-            "`NDIS_STATUS_INVALID_LENGTH` when it is greater than `MAX_FRAME`, else `NDIS_STATUS_SUCCESS`. One "
-            "completion can carry NBLs with different statuses, so keep the chain whole and complete it once."
+        hints=(
+            (
+                "Each NBL carries its own `Status`, so one completion can report success for some NBLs and "
+                "failure for others. See "
+                "[NdisMCoSendNetBufferListsComplete](ddi:nf-ndis-ndismcosendnetbufferlistscomplete)."
+            ),
+            (
+                "A frame's length is `nbl.FirstNetBuffer.DataLength`. A frame of exactly `MAX_FRAME` bytes is "
+                "still fine; only longer ones are refused, with `NDIS_STATUS_INVALID_LENGTH`."
+            ),
+            (
+                "Judge each NBL on its own while you walk the chain, keep the chain whole, and complete it once "
+                "at the end, as in the previous exercise."
+            ),
         ),
+        reference=_solutions.checked_co_send,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb07-send-while-paused (knowledge)
+
+
+def _send_while_paused() -> Question:
+    m = sample_stack()
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    m.pause_adapter(m.adapters[0])
+    start = len(m.trace)
+    head = cl_data.build_chain(call, 1, b"paused")
+    assert head is not None
+    with m.running_as("client"):
+        cl_data.send_chain(call, head)
+    m.run_until_idle()
+    (status,) = (status_name(s) for s in cl_data.data_of(call).completed)
+    return Question(
+        scenario=(
+            "A call is connected over the loopback miniport, and NDIS has paused the adapter. The client sends "
+            "one NBL on the call's VC."
+        ),
+        trace=trace_until(m.trace, len(m.trace), start=start),
+        prompt="With which status does the NBL come back to the client?",
+        choices=status_choices(
+            status, ("NDIS_STATUS_SUCCESS", "NDIS_STATUS_PAUSED", "NDIS_STATUS_PENDING", "NDIS_STATUS_FAILURE")
+        ),
+        answer=status,
+        explanation=(
+            f"`{status}`. A paused adapter takes no sends: here NDIS completes the NBL itself without calling "
+            "`MiniportCoSendNetBufferLists` at all, as the trace shows."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb07-send-while-paused",
+        title="A send while the adapter is paused",
+        build=_send_while_paused,
+        pages=(("Pausing an adapter", "net:pausing-an-adapter"),),
     )
 )

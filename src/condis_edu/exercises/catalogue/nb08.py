@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from condis_edu import EventKind
 from condis_edu.exercises._core import Check, CheckFailed, Exercise, register
-from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh
+from condis_edu.exercises._knowledge import (
+    KnowledgeCheck,
+    Question,
+    first_event,
+    return_of,
+    status_choices,
+    trace_until,
+)
+from condis_edu.exercises.catalogue import _solutions
+from condis_edu.exercises.catalogue._helpers import co_topology, findings_text, fresh, sample_stack
 from condis_edu.exercises.catalogue._reference import loopback_driver_entry
 from condis_edu.harness.machine import Machine
 from condis_edu.ndis import (
@@ -47,7 +57,6 @@ VENDOR_DESCRIPTION = b"my CoNDIS NIC\x00"
 
 
 def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
-
     edited = protocol_driver(edit_co=lambda co: setattr(co, "CoReceiveNetBufferListsHandler", receive))
     m = fresh()
     m.load_driver(loopback_miniport)
@@ -63,7 +72,6 @@ def _receive_machine(receive: Handler) -> tuple[Machine, Any]:
 
 
 def _echo(m: Machine, call: Any, count: int) -> None:
-
     with m.running_as("client"):
         head = cl_data.build_chain(call, count, b"echo me")
         assert head is not None
@@ -82,7 +90,6 @@ def _returned(receive: Handler) -> None:
 
 
 def _lent(receive: Handler) -> None:
-
     m, call = _receive_machine(receive)
     nic = m.adapters[0]
     with m.running_as("loopback_miniport"):
@@ -132,17 +139,31 @@ register(
         id="nb08-receive",
         title="Write a client's `ProtocolCoReceiveNetBufferLists`",
         asks="your ProtocolCoReceiveNetBufferLists function",
+        entry="MyCoReceiveNetBufferLists",
         checks=(
             Check("NBLs indicated normally go back to the miniport", _returned),
             Check("NBLs lent with `NDIS_RECEIVE_FLAGS_RESOURCES` are not returned (no verifier finding)", _lent),
             Check("after receiving, the adapter can pause: nothing is held", _pause_completes),
             Check("chains of 1, 5, 2 and 8 NBLs all go back, once each", _many),
         ),
-        hint=(
-            "If `ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES` is set, the NBLs are only lent for this call: read what "
-            "you need and return without giving them back. Otherwise give the whole chain back with "
-            "`NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)`."
+        hints=(
+            (
+                "NBLs indicated to `ProtocolCoReceiveNetBufferLists` are either given to the protocol for a while "
+                "(it returns them later with `NdisReturnNetBufferLists`) or only lent for the duration of the "
+                "call. See [ProtocolCoReceiveNetBufferLists](ddi:nc-ndis-protocol_co_receive_net_buffer_lists) "
+                "and [Receiving NET_BUFFER structures in CoNDIS "
+                "drivers](net:receiving-net-buffer-structures-in-condis-drivers)."
+            ),
+            (
+                "The difference is one bit of `ReceiveFlags`, `NDIS_RECEIVE_FLAGS_RESOURCES`. Test it as a bit "
+                "(with `&`): other flags may be set at the same time."
+            ),
+            (
+                "When the bit is set, read what you need and just return. Otherwise give the whole chain back in "
+                "one `NdisReturnNetBufferLists` call, on `ProtocolBindingContext.NdisBindingHandle`."
+            ),
         ),
+        reference=_solutions.receive,
     )
 )
 
@@ -150,7 +171,6 @@ register(
 
 
 def _query(m: Machine, oid: int, length: int = 64) -> tuple[int, NDIS_OID_REQUEST]:
-
     request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
     fill_header(request)
     request.DATA.QUERY_INFORMATION.Oid = oid
@@ -172,14 +192,12 @@ def _oid_machine(handler: Handler) -> Machine:
 
 def _final(m: Machine, status: int, request: NDIS_OID_REQUEST) -> int:
     """The request's status; this exercise's NIC has every answer at hand, so it must not pend."""
-
     if status == NDIS_STATUS_PENDING:
         raise CheckFailed("MiniportCoOidRequest returned NDIS_STATUS_PENDING: this NIC can answer at once")
     return status
 
 
 def _link_speed(handler: Handler) -> None:
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_LINK_SPEED)
     status = _final(m, status, request)
@@ -191,7 +209,6 @@ def _link_speed(handler: Handler) -> None:
 
 
 def _description(handler: Handler) -> None:
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION)
     status = _final(m, status, request)
@@ -203,7 +220,6 @@ def _description(handler: Handler) -> None:
 
 
 def _too_short(handler: Handler) -> None:
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_VENDOR_DESCRIPTION, length=4)
     status = _final(m, status, request)
@@ -217,7 +233,6 @@ def _too_short(handler: Handler) -> None:
 
 
 def _unknown(handler: Handler) -> None:
-
     m = _oid_machine(handler)
     status, request = _query(m, OID_GEN_CO_RCV_CRC_ERROR)
     status = _final(m, status, request)
@@ -232,18 +247,84 @@ register(
         id="nb08-oid-request",
         title="Answer two OID queries in `MiniportCoOidRequest`",
         asks="your MiniportCoOidRequest function",
+        entry="MyCoOidRequest",
         checks=(
             Check("`OID_GEN_CO_LINK_SPEED` returns `(LINK_SPEED, LINK_SPEED)`, 8 bytes written", _link_speed),
             Check("`OID_GEN_CO_VENDOR_DESCRIPTION` returns `VENDOR_DESCRIPTION`, all its bytes written", _description),
             Check("a buffer too small gets `NDIS_STATUS_BUFFER_TOO_SHORT` and the right `BytesNeeded`", _too_short),
             Check("any other OID gets `NDIS_STATUS_INVALID_OID`", _unknown),
         ),
-        hint=(
-            "Read `info = NdisRequest.DATA.QUERY_INFORMATION` and pick the value by `info.Oid` (an NDIS_CO_LINK_SPEED, "
-            "`(LINK_SPEED, LINK_SPEED)` and 8 bytes, for the speed, "
-            "`len(VENDOR_DESCRIPTION)` for the description). If `info.InformationBufferLength` is smaller, set "
-            "`info.BytesNeeded` and return `NDIS_STATUS_BUFFER_TOO_SHORT`; else set `info.InformationBuffer` and "
-            "`info.BytesWritten` and return `NDIS_STATUS_SUCCESS`. Unknown OIDs: `NDIS_STATUS_INVALID_OID`."
+        hints=(
+            (
+                "A query arrives in `NdisRequest.DATA.QUERY_INFORMATION`, and the size of its buffer decides the "
+                "answer as much as the OID does. See [MiniportCoOidRequest](ddi:nc-ndis-miniport_co_oid_request) "
+                "and [CoNDIS miniport driver OID requests](net:condis-miniport-driver-oid-requests)."
+            ),
+            (
+                "There are three outcomes: the value fits (fill `InformationBuffer` and `BytesWritten`), it does "
+                "not (`BytesNeeded`, and `NDIS_STATUS_BUFFER_TOO_SHORT`), or the OID is not one you support "
+                "(`NDIS_STATUS_INVALID_OID`)."
+            ),
+            (
+                "Pick the value and its size by `info.Oid` first (an NDIS_CO_LINK_SPEED pair, 8 bytes, for the "
+                "link speed, `len(VENDOR_DESCRIPTION)` for the description), then compare that size with "
+                "`info.InformationBufferLength` before writing anything."
+            ),
         ),
+        reference=_solutions.oid_request,
+    )
+)
+
+
+# ---------------------------------------------------------------- nb08-small-buffer (knowledge)
+
+
+def _small_buffer() -> Question:
+    m = sample_stack()
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = OID_GEN_CO_VENDOR_DESCRIPTION
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 4
+    start = len(m.trace)
+    binding = call.af.binding.NdisBindingHandle
+    assert binding is not None
+    with m.running_as("client"):
+        NdisCoOidRequest(binding, None, None, None, request)
+    m.run_until_idle()
+    ask = first_event(m.trace, EventKind.CALL, "NdisCoOidRequest", start)
+    status = return_of(m.trace, ask).result.split()[0]
+    needed = request.DATA.QUERY_INFORMATION.BytesNeeded
+    return Question(
+        scenario=(
+            "The client asks the loopback miniport for `OID_GEN_CO_VENDOR_DESCRIPTION` with a 4-byte "
+            "`InformationBufferLength`. The description is longer than that."
+        ),
+        trace=trace_until(m.trace, ask.seq, start=start),
+        prompt="What status does `NdisCoOidRequest` return?",
+        choices=status_choices(
+            status,
+            (
+                "NDIS_STATUS_SUCCESS",
+                "NDIS_STATUS_BUFFER_TOO_SHORT",
+                "NDIS_STATUS_INVALID_LENGTH",
+                "NDIS_STATUS_PENDING",
+            ),
+        ),
+        answer=status,
+        explanation=(
+            f"`{status}`, with `BytesNeeded` set to {needed}: the miniport writes nothing and tells the caller "
+            "how big a buffer to come back with."
+        ),
+    )
+
+
+register(
+    KnowledgeCheck(
+        id="nb08-small-buffer",
+        title="An OID query with a buffer too small",
+        build=_small_buffer,
+        pages=(("MiniportCoOidRequest", "ddi:nc-ndis-miniport_co_oid_request"),),
     )
 )

@@ -1,0 +1,188 @@
+"""Every state change goes through a table: no module of the library assigns a state itself.
+
+The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
+state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``), whether by
+``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
+and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
+(``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from condis_edu._library.states.vc import VcFlags
+from condis_edu.samples.client import app as client_app
+from condis_edu.testing import loopback_machine
+
+LIBRARY = Path(__file__).resolve().parents[2] / "src" / "condis_edu" / "_library"
+MOVERS = frozenset({("core.py", "move"), ("core.py", "mark")})
+"""The only functions allowed to write a state: ``NdisLibrary.move`` (table states) and
+``NdisLibrary.mark`` (a VC's frozen ``flags`` record)."""
+
+
+ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
+    {("ddi/registration.py", "field")}  # clears handler fields beyond a structure revision's Size
+)
+"""``setattr`` calls with a computed name that are known not to write a state: (file, name expression)."""
+
+
+def _state_like(name: str) -> bool:
+    return name in ("state", "flags") or name.endswith("_state")
+
+
+def _assigned_attributes(target: ast.expr) -> list[ast.Attribute]:
+    if isinstance(target, ast.Attribute):
+        return [target]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [a for element in target.elts for a in _assigned_attributes(element)]
+    if isinstance(target, ast.Starred):
+        return _assigned_attributes(target.value)
+    return []
+
+
+class _Scanner(ast.NodeVisitor):
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.functions: list[str] = []
+        self.found: list[str] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.functions.append(node.name)
+        self.generic_visit(node)
+        self.functions.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def _allowed(self, attribute: ast.Attribute) -> bool:
+        function = self.functions[-1] if self.functions else ""
+        if (self.filename, function) in MOVERS:
+            return True
+        return function == "__init__" and isinstance(attribute.value, ast.Name) and attribute.value.id == "self"
+
+    def _check(self, node: ast.AST, targets: list[ast.expr]) -> None:
+        for target in targets:
+            for attribute in _assigned_attributes(target):
+                if _state_like(attribute.attr) and not self._allowed(attribute):
+                    self.found.append(f"{self.filename}:{node.lineno}: {ast.unparse(attribute)} assigned")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._check(node, node.targets)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._check(node, [node.target])
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._check(node, [node.target])
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        is_setattr = isinstance(node.func, ast.Name) and node.func.id == "setattr"
+        if is_setattr and len(node.args) >= 2:
+            name = node.args[1]
+            literal = isinstance(name, ast.Constant) and isinstance(name.value, str)
+            function = self.functions[-1] if self.functions else ""
+            known = (self.filename, ast.unparse(name)) in ALLOWED_DYNAMIC
+            if (self.filename, function) not in MOVERS and (_state_like(str(name.value)) if literal else not known):
+                self.found.append(f"{self.filename}:{node.lineno}: setattr({ast.unparse(name)}) outside the mover")
+        self.generic_visit(node)
+
+
+def scan(source: str, filename: str) -> list[str]:
+    """Every state assignment outside the mover in *source* (as ``file:line: what``)."""
+    scanner = _Scanner(filename)
+    scanner.visit(ast.parse(source))
+    return scanner.found
+
+
+def test_no_state_is_assigned_outside_the_table_mover() -> None:
+    found: list[str] = []
+    for path in sorted(LIBRARY.rglob("*.py")):
+        found += scan(path.read_text(encoding="utf-8"), path.relative_to(LIBRARY).as_posix())
+    assert found == []
+
+
+def test_the_scan_looks_at_the_library() -> None:
+    core = (LIBRARY / "core.py").read_text(encoding="utf-8")
+    assert "setattr(obj, attr, cell.target)" in core  # the movers are where MOVERS says they are
+    assert "obj.flags = replace(obj.flags, **changes)" in core
+    assert len(list(LIBRARY.rglob("*.py"))) > 20
+
+
+@pytest.mark.parametrize(
+    ("source", "hits"),
+    [
+        ("def f(af):\n    af.state = 1\n", 1),
+        ("def f(vc):\n    vc.call_state = 1\n", 1),
+        ("def f(vc):\n    vc.flags = None\n", 1),
+        ("def f(b):\n    b.link_state: int = 1\n", 1),
+        ("def f(a, b):\n    a.state, b.x = 1, 2\n", 1),
+        ("def f(a):\n    a.state += 1\n", 1),
+        ("def f(a):\n    setattr(a, 'state', 1)\n", 1),
+        ("def f(a, name):\n    setattr(a, name, 1)\n", 1),
+        ("def f(a, field):\n    setattr(a, field, 1)\n", 1),
+        ("class A:\n    def __init__(self, other):\n        other.state = 1\n", 1),
+        ("class A:\n    def __init__(self):\n        self.state = 1\n", 0),
+        ("def f(a):\n    a.stated = 1\n    a.status = 2\n", 0),
+        ("def f(a):\n    print(a.state)\n", 0),
+    ],
+)
+def test_the_scanner_finds_planted_assignments(source: str, hits: int) -> None:
+    assert len(scan(source, "planted.py")) == hits
+
+
+def test_the_mover_itself_is_allowed_but_only_there() -> None:
+    mover = "class L:\n    def move(self, obj, attr):\n        setattr(obj, attr, 1)\n"
+    assert scan(mover, "core.py") == []
+    assert len(scan(mover, "pnp.py")) == 1
+
+
+def string_pendings(source: str, filename: str) -> list[str]:
+    """Assignments or comparisons of a ``pending``-like attribute to a string literal (pendings are enums)."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        pairs: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.Compare):
+            pairs = [(node.left, right) for right in node.comparators]
+        for attribute, value in pairs:
+            named = isinstance(attribute, ast.Attribute) and (
+                attribute.attr == "pending" or attribute.attr.endswith("_pending")
+            )
+            if named and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found.append(f"{filename}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_pending_fields_are_enums_not_strings() -> None:
+    found: list[str] = []
+    for path in sorted(LIBRARY.parent.rglob("*.py")):
+        if "samples" in path.parts:
+            continue  # sample drivers keep their own notes, as drivers do
+        found += string_pendings(path.read_text(encoding="utf-8"), path.name)
+    assert found == []
+    assert string_pendings("def f(af):\n    af.pending = 'open'\n", "planted.py")
+    assert string_pendings("def f(vc):\n    return vc.call_pending == 'make'\n", "planted.py")
+    assert not string_pendings("def f(af):\n    af.pending = AfPending.OPEN\n", "planted.py")
+
+
+def test_vc_flags_are_frozen_and_read_only_on_the_vc() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    vc = nic.vcs[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        vc.flags.must_delete = True  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        vc.must_delete = True  # type: ignore[misc]
+    before = vc.flags
+    assert before == VcFlags()
+    m._lib.mark(vc, must_delete=True)
+    assert vc.must_delete and vc.flags is not before and not before.must_delete

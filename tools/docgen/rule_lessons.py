@@ -1,0 +1,1392 @@
+"""What each verifier rule means, a driver that breaks it and the same driver fixed.
+
+The rule pages (``docs/rules/<family>.md``) are generated from this module together with the
+catalogue (``rule_pages.py``): the generator runs every example, writes what it printed under it, and refuses to
+write a page whose broken example does not trigger exactly its rule or whose fixed example
+triggers any. The tests run them again, in CPython and in Pyodide.
+
+An example is a few lines that run after ``PREAMBLE`` in one namespace, leave a machine in
+``m`` (always ``Machine(verifier="collect")``, so a finding is recorded instead of stopping
+the machine) and end with ``print(rules_broken(m))``.
+
+``TAUGHT_IN`` says which notebook sections teach a rule: section heading -> rule ids. A test
+checks that every heading exists in its notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+PREAMBLE: Final = '''\
+from condis_edu import Machine
+from condis_edu.ndis import *
+from condis_edu.samples import client
+from condis_edu.samples.common import call_parameters, loopback_af
+from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
+
+
+def rules_broken(m):
+    """The ids of the rules the verifier recorded on machine m, in order."""
+    return [finding.rule.id for finding in m.findings]
+'''
+"""What every example runs first (shown once at the top of each rule page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One rule, taught: its meaning in plain words and, for checked rules, two examples."""
+
+    meaning: str
+    broken: str = ""
+    fixed: str = ""
+
+
+def _lesson(meaning: str, broken: str = "", fixed: str = "") -> Lesson:
+    def code(text: str) -> str:
+        return text.strip("\n") + "\n" if text else ""
+
+    return Lesson(" ".join(meaning.split()), code(broken), code(fixed))
+
+
+_PRINT = "print(rules_broken(m))"
+
+LESSONS: Final[dict[str, Lesson]] = {
+    # ------------------------------------------------------------------ registration
+    "R1.01": _lesson(
+        """A miniport driver registers itself from DriverEntry, with NdisMRegisterMiniportDriver.
+        A driver whose DriverEntry returns without registering, and registers later from some
+        other place, is not registering the way NDIS expects.""",
+        f"""
+late = miniport_driver(name="late_miniport")
+
+def EmptyDriverEntry(DriverObject, RegistryPath):
+    return STATUS_SUCCESS                      # registers nothing
+
+m = Machine(verifier="collect")
+d = m.load_driver(EmptyDriverEntry, name="late_miniport")
+# the same registration, after DriverEntry returned
+with m.running_as("late_miniport"):
+    late.DriverEntry(d.driver_object, d.registry_path)
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(late)                            # its DriverEntry registers, as it should
+{_PRINT}
+""",
+    ),
+    "R1.06": _lesson(
+        """What a driver registered it must deregister. If DriverEntry fails after a successful
+        NdisMRegisterMiniportDriver, DriverEntry itself calls NdisMDeregisterMiniportDriver before
+        returning the failure; otherwise the unload routine does it.""",
+        f"""
+def fail_after_registering(DriverObject, Status, NdisMiniportDriverHandle):
+    # gives up but leaves the registration behind
+    return STATUS_UNSUCCESSFUL
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(after_register=fail_after_registering))
+{_PRINT}
+""",
+        f"""
+def fail_cleanly(DriverObject, Status, NdisMiniportDriverHandle):
+    NdisMDeregisterMiniportDriver(NdisMiniportDriverHandle)
+    return STATUS_UNSUCCESSFUL
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(after_register=fail_cleanly))
+{_PRINT}
+""",
+    ),
+    "R1.07": _lesson(
+        """NDIS calls whatever sits in a handler slot. Each slot holds the driver's function or
+        None (NULL) for an optional handler it leaves out; anything else is a corrupt table, and
+        the real system would jump to garbage.""",
+        f"""
+def corrupt(chars):
+    chars.HaltHandlerEx = 42                   # not a function
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=corrupt))
+{_PRINT}
+""",
+        f"""
+def MyHaltEx(MiniportAdapterContext, HaltAction):
+    pass
+
+def correct(chars):
+    chars.HaltHandlerEx = MyHaltEx
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=correct))
+{_PRINT}
+""",
+    ),
+    "R1.08": _lesson(
+        """NDIS reads the Header first: Type says which structure this is, Revision which fields
+        it has, and Size must cover that revision. A header that claims revision 2 with revision
+        1's size is refused.""",
+        f"""
+def short_header(chars):
+    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_1
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=short_header))
+{_PRINT}
+""",
+        f"""
+def matching_header(chars):
+    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=matching_header))
+{_PRINT}
+""",
+    ),
+    "R1.09": _lesson(
+        """An NDIS 6 miniport declares MajorNdisVersion 6 and a minor version NDIS has actually
+        published (0, 1, 20, 30 ...). An invented version such as 6.7 is refused.""",
+        f"""
+def invented_version(chars):
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 7
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=invented_version))
+{_PRINT}
+""",
+        f"""
+def ndis_630(chars):
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=ndis_630))
+{_PRINT}
+""",
+    ),
+    "R1.10": _lesson(
+        """Some MiniportXxx handlers are not optional: initialize, halt, unload, pause, restart,
+        OID requests, sends, returns, cancel send, PnP events, shutdown and cancel OID request.
+        Leaving one of them NULL makes the registration fail.""",
+        f"""
+def no_shutdown(chars):
+    chars.ShutdownHandlerEx = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=no_shutdown))
+{_PRINT}
+""",
+        f"""
+def MyShutdownEx(MiniportAdapterContext, ShutdownAction):
+    pass                                       # nothing to quiesce in a simulated NIC
+
+def with_shutdown(chars):
+    chars.ShutdownHandlerEx = MyShutdownEx
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=with_shutdown))
+{_PRINT}
+""",
+    ),
+    "R1.11": _lesson(
+        """A CoNDIS miniport's six MiniportCoXxx handlers are registered from MiniportSetOptions,
+        and nowhere else. Without a SetOptionsHandler NDIS never learns them, and the adapter
+        cannot start as a connection-oriented one.""",
+        f"""
+def no_set_options(chars):
+    chars.SetOptionsHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=no_set_options))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# the sample's MPSetOptions registers the Co handlers
+m.load_driver(miniport_driver())
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+    ),
+    "R1.13": _lesson(
+        """A miniport that asks NDIS to poll it for hangs (CheckForHangHandlerEx) must also be
+        able to reset (ResetHandlerEx): a hang is answered with a reset.""",
+        f"""
+def hang_without_reset(chars):
+    chars.CheckForHangHandlerEx = lambda MiniportAdapterContext: False
+    chars.ResetHandlerEx = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=hang_without_reset))
+{_PRINT}
+""",
+        f"""
+def hang_with_reset(chars):
+    # the sample keeps its reset
+    chars.CheckForHangHandlerEx = lambda MiniportAdapterContext: False
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=hang_with_reset))
+{_PRINT}
+""",
+    ),
+    "R1.14": _lesson(
+        """Direct OID requests come with a way to cancel them: DirectOidRequestHandler and
+        CancelDirectOidRequestHandler are both set or both NULL.""",
+        f"""
+def half_a_pair(chars):
+    chars.DirectOidRequestHandler = lambda MiniportAdapterContext, OidRequest: NDIS_STATUS_SUCCESS
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=half_a_pair))
+{_PRINT}
+""",
+        f"""
+def both_halves(chars):
+    chars.DirectOidRequestHandler = lambda MiniportAdapterContext, OidRequest: NDIS_STATUS_SUCCESS
+    chars.CancelDirectOidRequestHandler = lambda MiniportAdapterContext, RequestId: None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=both_halves))
+{_PRINT}
+""",
+    ),
+    "R1.15": _lesson(
+        """The Flags of the miniport characteristics accept only NDIS_INTERMEDIATE_DRIVER and
+        NDIS_WDM_DRIVER. Other bits are reserved, and a driver that registers twice does so only
+        as an intermediate driver.""",
+        f"""
+def reserved_flag(chars):
+    chars.Flags = 0x8                          # a reserved bit
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=reserved_flag))
+{_PRINT}
+""",
+        f"""
+def no_flags(chars):
+    chars.Flags = 0                            # an ordinary, non-intermediate miniport
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=no_flags))
+{_PRINT}
+""",
+    ),
+    "R1.18": _lesson(
+        """NDIS_MINIPORT_CO_CHARACTERISTICS is handed to NdisSetOptionalHandlers from inside
+        MiniportSetOptions, while NDIS is registering the driver. Registering it at any other
+        time is refused.""",
+        f"""
+m, nic = loopback_machine(verifier="collect", bind=False)
+co = NDIS_MINIPORT_CO_CHARACTERISTICS()
+co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+handle = m.driver("loopback_miniport").miniports[0].handle
+# after registration, outside MiniportSetOptions
+with m.running_as("loopback_miniport"):
+    NdisSetOptionalHandlers(handle, co)
+{_PRINT}
+""",
+        f"""
+# MPSetOptions registered them in time
+m, nic = loopback_machine(verifier="collect", bind=False)
+{_PRINT}
+""",
+    ),
+    "R1.19": _lesson(
+        """The CoNDIS miniport structure has exactly one revision: Type 0x91, Revision 1, the
+        revision-1 Size, and Flags left 0.""",
+        f"""
+def flagged(co):
+    co.Flags = 1
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_co=flagged))
+{_PRINT}
+""",
+        f"""
+def unflagged(co):
+    co.Flags = 0
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_co=unflagged))
+{_PRINT}
+""",
+    ),
+    "R1.20": _lesson(
+        """A CoNDIS miniport that is not also a call manager supplies all six Co handlers: create,
+        delete, activate and deactivate a VC, send on it, and answer OID requests on it.""",
+        f"""
+def five_of_six(co):
+    co.CoOidRequestHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_co=five_of_six))
+{_PRINT}
+""",
+        f"""
+def MyCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    return NDIS_STATUS_NOT_SUPPORTED
+
+def all_six(co):
+    co.CoOidRequestHandler = MyCoOidRequest
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_co=all_six))
+{_PRINT}
+""",
+    ),
+    "R1.22": _lesson(
+        """NdisSetOptionalHandlers takes only the structures documented for the caller's role: a
+        protocol driver may not register miniport Co characteristics.""",
+        f"""
+def ProtocolSetOptions(NdisDriverHandle, DriverContext):
+    co = NDIS_MINIPORT_CO_CHARACTERISTICS()    # a miniport's structure, from a protocol
+    co.Header.Type = NDIS_OBJECT_TYPE_CO_MINIPORT_CHARACTERISTICS
+    co.Header.Revision = NDIS_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    co.Header.Size = NDIS_SIZEOF_MINIPORT_CO_CHARACTERISTICS_REVISION_1
+    return NdisSetOptionalHandlers(NdisDriverHandle, co)
+
+def use(chars):
+    chars.SetOptionsHandler = ProtocolSetOptions
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(edit_chars=use))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# the client registers its own protocol Co structures
+m.load_driver(protocol_driver())
+{_PRINT}
+""",
+    ),
+    "R1.24": _lesson(
+        """MiniportSetOptions and ProtocolSetOptions run while NDIS registers the driver, and
+        must return a final status. There is no completion call for them, so PENDING is wrong.""",
+        f"""
+def pending_set_options(chars):
+    chars.SetOptionsHandler = lambda NdisDriverHandle, DriverContext: NDIS_STATUS_PENDING
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=pending_set_options))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# MPSetOptions returns NDIS_STATUS_SUCCESS
+m.load_driver(miniport_driver())
+{_PRINT}
+""",
+    ),
+    "R1.25": _lesson(
+        """A protocol driver registers from DriverEntry with a well-formed
+        NDIS_PROTOCOL_DRIVER_CHARACTERISTICS: the right header, an NDIS 6 version, Flags 0 and the
+        mandatory ProtocolXxx handlers.""",
+        f"""
+def flagged(chars):
+    chars.Flags = 1
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(edit_chars=flagged))
+{_PRINT}
+""",
+        f"""
+def unflagged(chars):
+    chars.Flags = 0
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(edit_chars=unflagged))
+{_PRINT}
+""",
+    ),
+    "R1.27": _lesson(
+        """Every CoNDIS client and call manager registers NDIS_PROTOCOL_CO_CHARACTERISTICS
+        (Type 0x90) from ProtocolSetOptions; without it NDIS has no Co entry points for the
+        protocol.""",
+        f"""
+m = Machine(verifier="collect")
+# skips NDIS_PROTOCOL_CO_CHARACTERISTICS
+m.load_driver(protocol_driver(register_co=False))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(register_co=True))
+{_PRINT}
+""",
+    ),
+    "R1.28": _lesson(
+        """A client registers NDIS_CO_CLIENT_OPTIONAL_HANDLERS with every one of its entries
+        filled: NDIS may call any of them during a call's life.""",
+        f"""
+def deaf(cl):
+    cl.ClIncomingCallHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(edit_cl=deaf))
+{_PRINT}
+""",
+        f"""
+def ClIncomingCall(ProtocolSapContext, ProtocolVcContext, CallParameters):
+    return NDIS_STATUS_NOT_ACCEPTED            # this client takes no incoming calls
+
+def polite(cl):
+    cl.ClIncomingCallHandler = ClIncomingCall
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(edit_cl=polite))
+{_PRINT}
+""",
+    ),
+    "R1.29": _lesson(
+        """A stand-alone call manager registers NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS with every
+        CmXxx entry filled, from its ProtocolSetOptions.""",
+        f"""
+def no_make_call(cm):
+    cm.CmMakeCallHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(role="cm", edit_cm=no_make_call))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(protocol_driver(role="cm"))      # the sample fills every CmXxx entry
+{_PRINT}
+""",
+    ),
+    "R1.31": _lesson(
+        """Registering an address family is the call manager's job (once per adapter it binds).
+        A client that registers one claims a role it does not have.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCmRegisterAddressFamilyEx(binding.NdisBindingHandle, loopback_af())
+{_PRINT}
+""",
+        f"""
+# the call manager registered the AF while binding
+m, nic = loopback_machine(verifier="collect")
+{_PRINT}
+""",
+    ),
+    "R1.33": _lesson(
+        """A miniport call manager (MCM) registers both halves: its miniport Co characteristics and
+        its call manager handlers. Call manager handlers alone make no MCM.""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(register_co=False, register_cm=True))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# Co characteristics and CM handlers
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
+{_PRINT}
+""",
+    ),
+    "R1.34": _lesson(
+        """An MCM creates and deletes its VCs with NdisMCmCreateVc and NdisMCmDeleteVc, so NDIS never
+        calls it to create or delete one: CoCreateVcHandler and CoDeleteVcHandler stay NULL.""",
+        f"""
+def with_create(co):
+    co.CoCreateVcHandler = lambda MiniportAdapterContext, NdisVcHandle: (NDIS_STATUS_SUCCESS, None)
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=with_create))
+{_PRINT}
+""",
+        f"""
+def without_create(co):
+    co.CoCreateVcHandler = co.CoDeleteVcHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=without_create))
+{_PRINT}
+""",
+    ),
+    "R1.35": _lesson(
+        """An MCM is a call manager too, so its NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS has every
+        CmXxx entry filled.""",
+        f"""
+def no_make_call(cm):
+    cm.CmMakeCallHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_cm=no_make_call))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
+{_PRINT}
+""",
+    ),
+    "R1.36": _lesson(
+        """An MCM answers OID requests in two roles: as a miniport (MiniportCoOidRequest) and as a
+        call manager (CmOidRequestHandler). They are two different functions with two different
+        signatures; one function cannot serve both.""",
+        f"""
+def one_for_both(*args):
+    return NDIS_STATUS_SUCCESS
+
+def share(structure):
+    if hasattr(structure, "CoOidRequestHandler"):
+        structure.CoOidRequestHandler = one_for_both
+    else:
+        structure.CmOidRequestHandler = one_for_both
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=share, edit_cm=share))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# McmCoOidRequest and McmCmOidRequest
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
+{_PRINT}
+""",
+    ),
+    "R1.37": _lesson(
+        """Even without create and delete handlers, an MCM still sends data and answers OID
+        requests on its VCs: MiniportCoSendNetBufferLists and MiniportCoOidRequest are required.""",
+        f"""
+def no_send(co):
+    co.CoSendNetBufferListsHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm", edit_co=no_send))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(use_mcm=True, name="mcm"))
+{_PRINT}
+""",
+    ),
+    "R1.38": _lesson(
+        """An MCM registers its address family from MiniportInitializeEx, while its adapter comes
+        up; registering it later, from anywhere else, is refused.""",
+        f"""
+m, nic = loopback_machine(verifier="collect", use_mcm=True, bind=False)
+with m.running_as("mcm"):                      # the adapter is already running
+    NdisMCmRegisterAddressFamilyEx(nic.handle, loopback_af())
+{_PRINT}
+""",
+        f"""
+# registered in its MiniportInitializeEx
+m, nic = loopback_machine(verifier="collect", use_mcm=True, bind=False)
+{_PRINT}
+""",
+    ),
+    "R1.40": _lesson(
+        """A CoNDIS WAN miniport (medium NdisMediumCoWan) is connection-oriented, so it must have
+        registered its Co handlers with NdisSetOptionalHandlers before it starts an adapter.""",
+        f"""
+from condis_edu.samples.loopback_miniport import adapter as sample_adapter
+
+def InitializeAsWan(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    # the sample, reporting a CoWan medium
+    sample_adapter.NdisMediumAtm = NdisMediumCoWan
+    try:
+        return sample_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+    finally:
+        sample_adapter.NdisMediumAtm = NdisMediumAtm
+
+def as_wan(chars):
+    chars.InitializeHandlerEx = InitializeAsWan
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(register_co=False, edit_chars=as_wan))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(register_co=True, edit_chars=as_wan))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+    ),
+    "R1.41": _lesson(
+        """A CoNDIS WAN miniport does not loop packets back: it never indicates a sent frame up
+        again as a received one (an NBL marked NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET). NDIS does any
+        loopback a WAN protocol needs itself.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+nic.general.MediaType = NdisMediumCoWan        # as a CoNDIS WAN NIC reports itself
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=16)
+params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT
+params.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+params.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 16)
+    nbl.SourceHandle = call.NdisVcHandle
+    # a sent frame turned round
+    nbl.NblFlags |= NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, 0)
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+nic.general.MediaType = NdisMediumCoWan
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# the miniport sends the frame on the line and completes it; nothing comes back marked as looped
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R1.44": _lesson(
+        """Every NDIS 6 miniport, CoNDIS ones included, can be paused and restarted: PauseHandler
+        and RestartHandler are mandatory.""",
+        f"""
+def no_pause(chars):
+    chars.PauseHandler = None
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=no_pause))
+{_PRINT}
+""",
+        f"""
+def MyPause(MiniportAdapterContext, PauseParameters):
+    # nothing in flight on this simple adapter
+    return NDIS_STATUS_SUCCESS
+
+def with_pause(chars):
+    chars.PauseHandler = MyPause
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=with_pause))
+{_PRINT}
+""",
+    ),
+    "R1.45": _lesson(
+        """A driver that registered two miniport drivers (an intermediate driver's second
+        registration) deregisters both when it unloads.""",
+        f"""
+def register_an_intermediate_too(DriverObject, Status, NdisMiniportDriverHandle):
+    chars = NDIS_MINIPORT_DRIVER_CHARACTERISTICS()
+    chars.Header.Type = NDIS_OBJECT_TYPE_MINIPORT_DRIVER_CHARACTERISTICS
+    chars.Header.Revision = NDIS_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.Header.Size = NDIS_SIZEOF_MINIPORT_DRIVER_CHARACTERISTICS_REVISION_2
+    chars.MajorNdisVersion, chars.MinorNdisVersion = 6, 30
+    chars.Flags = NDIS_INTERMEDIATE_DRIVER
+    for name in ("InitializeHandlerEx", "HaltHandlerEx", "UnloadHandler", "PauseHandler", "RestartHandler",
+                 "OidRequestHandler", "SendNetBufferListsHandler", "ReturnNetBufferListsHandler",
+                 "CancelSendHandler", "DevicePnPEventNotifyHandler", "ShutdownHandlerEx",
+                 "CancelOidRequestHandler"):
+        setattr(chars, name, lambda *args: NDIS_STATUS_SUCCESS)
+    NdisMRegisterMiniportDriver(DriverObject, "", None, chars)
+    # the sample's unload deregisters only the first
+    return STATUS_SUCCESS
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(after_register=register_an_intermediate_too))
+m.unload_driver("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# one registration, deregistered by MPDriverUnload
+m.load_driver(miniport_driver())
+m.unload_driver("loopback_miniport")
+{_PRINT}
+""",
+    ),
+    "R1.46": _lesson(
+        """A pool may be freed only when every NET_BUFFER_LIST taken from it has been given back.
+        Freeing it with NBLs still out pulls memory from under whoever holds them.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    # allocated from the client's pool, kept
+    client_data.build_chain(call, 1, b"frame")
+    NdisFreeNetBufferListPool(call.af.binding.nbl_pool)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    head = client_data.build_chain(call, 1, b"frame")
+    NdisFreeNetBufferList(head)                         # every NBL back first
+    NdisFreeNetBufferListPool(call.af.binding.nbl_pool)
+{_PRINT}
+""",
+    ),
+    # ------------------------------------------------------------------ virtual connections
+    "R2.02": _lesson(
+        """Who creates a VC depends on the call: the client for an outgoing call, the call manager
+        for an incoming one. Only a call manager may create a VC with no address family, for its
+        own signalling.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoCreateVc(binding.NdisBindingHandle, None, object())      # no address family
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+{_PRINT}
+""",
+    ),
+    "R2.03": _lesson(
+        """Stand-alone call managers and clients use NdisCoCreateVc and NdisCoDeleteVc; an MCM uses
+        NdisMCmCreateVc and NdisMCmDeleteVc instead, and only an MCM calls NdisMCmXxx.""",
+        f"""
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+incoming = next(c for c in client.active_calls(m) if not c.outgoing)
+with m.running_as("mcm"):
+    NdisCoDeleteVc(incoming.NdisVcHandle)      # an MCM using the stand-alone DDI
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)                     # the MCM tears down with NdisMCmDeleteVc
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.04": _lesson(
+        """An MCM keeps its signalling to itself: it never creates a VC without an address family
+        (a stand-alone call manager might, for its signalling channel).""",
+        f"""
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
+with m.running_as("mcm"):
+    NdisMCmCreateVc(nic.handle, None, object())
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
+# the MCM creates the incoming VC on its AF
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.05": _lesson(
+        """A VC belongs to the driver that created it, and only that driver deletes it, even though
+        the call manager and the miniport know the VC too.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    Status, vc = NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+with m.running_as("call_manager"):
+    NdisCoDeleteVc(vc)                         # not the creator
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    Status, vc = NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+    NdisCoDeleteVc(vc)                         # the creator
+{_PRINT}
+""",
+    ),
+    "R2.06": _lesson(
+        """NdisCoCreateVc hands back a new VC handle; the NdisVcHandle passed in must be NULL. Passing
+        an existing handle does not create anything.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object(), call.NdisVcHandle)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    Status, vc = NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+{_PRINT}
+""",
+    ),
+    "R2.09": _lesson(
+        """MiniportCoCreateVc must finish before it returns: there is no completion call for VC
+        creation, so NDIS_STATUS_PENDING leaves NDIS with a half-made VC and stops the system with
+        a bug check. Allocate what the VC needs now, or return NDIS_STATUS_RESOURCES.""",
+        f"""
+def LazyCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    return NDIS_STATUS_PENDING, None           # "I'll set it up later"
+
+def use(co):
+    co.CoCreateVcHandler = LazyCoCreateVc
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+client.make_call(m, b"echo")
+{_PRINT}
+""",
+        f"""
+class MyVc:
+    def __init__(self, NdisVcHandle):
+        self.NdisVcHandle = NdisVcHandle
+
+def EagerCoCreateVc(MiniportAdapterContext, NdisVcHandle):
+    return NDIS_STATUS_SUCCESS, MyVc(NdisVcHandle)     # ready when it returns
+
+def use(co):
+    co.CoCreateVcHandler = EagerCoCreateVc
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    Status, vc = NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+{_PRINT}
+""",
+    ),
+    "R2.10": _lesson(
+        """The protocol side of VC creation (ProtocolCoCreateVc, called when the other party made
+        the VC) is synchronous too: a PENDING answer leaves a VC nobody can use.""",
+        f"""
+def pending(cl):
+    cl.ClCreateVcHandler = lambda ProtocolAfContext, NdisVcHandle: (NDIS_STATUS_PENDING, None)
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=pending))
+# the call manager creates the incoming VC
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+# the sample client's ClCreateVc answers at once
+m, nic = loopback_machine(verifier="collect")
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.14": _lesson(
+        """Activating a VC is the call manager's decision, made while it sets up a call; a client
+        (or anyone else) calling NdisCmActivateVc is refused.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCmActivateVc(call.NdisVcHandle, call_parameters(b"echo"))
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+# the call manager activates the VC inside the call
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.15": _lesson(
+        """A call manager activates the VC (so the miniport is ready for data) before it reports an
+        outgoing call as connected, and before it offers an incoming call to a client.""",
+        f"""
+def HastyMakeCall(CallMgrVcContext, CallParameters, NdisPartyHandle):
+    return NDIS_STATUS_SUCCESS, None           # "connected", but nothing was activated
+
+def use(cm):
+    cm.CmMakeCallHandler = HastyMakeCall
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=use))
+client.make_call(m, b"echo")
+{_PRINT}
+""",
+        f"""
+# the sample activates, then completes the call
+m, nic = loopback_machine(verifier="collect")
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.17": _lesson(
+        """MiniportCoActivateVc answers with one of four statuses: SUCCESS, PENDING (then
+        NdisMCoActivateVcComplete later), NDIS_STATUS_INVALID_DATA for parameters it cannot meet,
+        or NDIS_STATUS_RESOURCES.""",
+        f"""
+def use(co):
+    co.CoActivateVcHandler = lambda MiniportVcContext, CallParameters: NDIS_STATUS_FAILURE
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+def use(co):
+    co.CoActivateVcHandler = lambda MiniportVcContext, CallParameters: NDIS_STATUS_INVALID_DATA
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+# refused properly: the call fails, no rule broken
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.18": _lesson(
+        """NdisMCoActivateVcComplete answers one MiniportCoActivateVc that returned PENDING, once.
+        Calling it when nothing is pending confuses the call manager waiting for it.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()                             # activation finished long ago
+with m.running_as("loopback_miniport"):
+    NdisMCoActivateVcComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle, call_parameters(b"echo"))
+{_PRINT}
+""",
+        f"""
+# the sample completes the activation it pended, once
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.23": _lesson(
+        """A call manager may use a VC only once its activation succeeded. If the miniport later
+        completes the activation with a failure, the call manager must fail the call, not connect
+        it.""",
+        f"""
+from condis_edu.samples.call_manager import calls as cm_calls
+
+def Optimist(Status, CallMgrVcContext, CallParameters):
+    # ignores Status
+    cm_calls.CmActivateVcComplete(NDIS_STATUS_SUCCESS, CallMgrVcContext, CallParameters)
+
+def RefuseLater(MiniportVcContext, CallParameters):
+    def refuse(WorkItemContext, NdisIoWorkItemHandle):
+        NdisMCoActivateVcComplete(NDIS_STATUS_INVALID_DATA, MiniportVcContext.NdisVcHandle, CallParameters)
+    work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
+    NdisQueueIoWorkItem(work, refuse, None)
+    return NDIS_STATUS_PENDING
+
+def refusing(co):
+    co.CoActivateVcHandler = RefuseLater
+
+def optimistic(cm):
+    cm.CmActivateVcCompleteHandler = Optimist
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=refusing),
+                          manager=protocol_driver(role="cm", edit_cm=optimistic))
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=refusing))
+# the sample CM passes the failure on: the call fails
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.25": _lesson(
+        """An MCM activates each client VC with NdisMCmActivateVc before data can move on it, and
+        before it completes the call.""",
+        f"""
+def HastyMakeCall(CallMgrVcContext, CallParameters, NdisPartyHandle):
+    return NDIS_STATUS_SUCCESS, None
+
+def use(cm):
+    cm.CmMakeCallHandler = HastyMakeCall
+
+m, nic = loopback_machine(verifier="collect", use_mcm=True,
+                          miniport=miniport_driver(use_mcm=True, name="mcm", edit_cm=use))
+client.make_call(m, b"echo")
+{_PRINT}
+""",
+        f"""
+# the sample MCM activates first
+m, nic = loopback_machine(verifier="collect", use_mcm=True)
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.26": _lesson(
+        """Deactivating a VC, like activating it, belongs to the call manager of the VC. A client
+        that wants the VC gone closes the call instead.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCmDeactivateVc(call.NdisVcHandle)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# the call manager deactivates while closing
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.27": _lesson(
+        """MiniportCoDeactivateVc returns SUCCESS or PENDING; after PENDING the miniport calls
+        NdisMCoDeactivateVcComplete exactly once, with a final status.""",
+        f"""
+def use(co):
+    co.CoDeactivateVcHandler = lambda MiniportVcContext: NDIS_STATUS_FAILURE
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+def use(co):
+    co.CoDeactivateVcHandler = lambda MiniportVcContext: NDIS_STATUS_SUCCESS
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.28": _lesson(
+        """Deactivation is the end of traffic on the VC: before it completes, every send the
+        miniport holds is completed and every receive it indicated has come back.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath
+
+m, nic = loopback_machine(verifier="collect")
+datapath.settings(nic).complete = "deferred"   # the miniport holds sends for a while
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# forgets them
+nic.miniport.co.CoDeactivateVcHandler = lambda MiniportVcContext: NDIS_STATUS_SUCCESS
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
+client.close_call(m, call)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+# the sample's deactivation completes held sends first
+datapath.settings(nic).complete = "deferred"
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.29": _lesson(
+        """Only an active VC carries data: the miniport indicates receives on a VC after it was
+        activated and before it is deactivated, never on a VC that was merely created.""",
+        f"""
+from condis_edu.samples.loopback_miniport import datapath
+
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    Status, vc = NdisCoCreateVc(binding.NdisBindingHandle, binding.af.NdisAfHandle, object())
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=16)
+params.Header.Type = NDIS_OBJECT_TYPE_DEFAULT
+params.Header.Revision = NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+params.Header.Size = NDIS_SIZEOF_NET_BUFFER_LIST_POOL_PARAMETERS_REVISION_1
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 16)
+    nbl.SourceHandle = vc
+    NdisMCoIndicateReceiveNetBufferLists(vc, nbl, 1, 0)   # created, never activated
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+# activated by the call; the sample echoes on it
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 1, b"frame"), 0)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.34": _lesson(
+        """A call manager that pended the close of a call finishes it (NdisCmCloseCallComplete)
+        only after the VC's deactivation has completed.""",
+        f"""
+def PendClose(CallMgrVcContext, CallMgrPartyContext, CloseData, Size):
+    return NDIS_STATUS_PENDING
+
+def KeepVc(Status, ProtocolVcContext, ProtocolPartyContext):
+    ProtocolVcContext.state = "closed"         # this client deletes its VC later
+
+def use(cm):
+    cm.CmCloseCallHandler = PendClose
+
+def keeping(cl):
+    cl.ClCloseCallCompleteHandler = KeepVc
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=use),
+                          client_driver=protocol_driver(edit_cl=keeping))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisClCloseCall(call.NdisVcHandle, None, None, 0)
+with m.running_as("call_manager"):             # the VC was never deactivated
+    NdisCmCloseCallComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle, None)
+{_PRINT}
+""",
+        f"""
+# the sample deactivates, then completes the close
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.37": _lesson(
+        """A VC is deleted only when it carries no call and is no longer active: close the call
+        first, and delete the VC once the close has completed.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCoDeleteVc(call.NdisVcHandle)          # the call is still up
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# the sample client deletes its VC after the close
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.40": _lesson(
+        """Deleting a VC is synchronous on every side: MiniportCoDeleteVc and ProtocolCoDeleteVc
+        free their context and return a final status, never PENDING.""",
+        f"""
+def use(cm):
+    cm.CmDeleteVcHandler = lambda ProtocolVcContext: NDIS_STATUS_PENDING
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+# the sample's CmDeleteVc frees and returns SUCCESS
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.42": _lesson(
+        """Closing a call includes deactivating its VC: by the time the close completes, the call
+        manager has deactivated the VC or is deactivating it.""",
+        f"""
+def QuickClose(CallMgrVcContext, CallMgrPartyContext, CloseData, Size):
+    return NDIS_STATUS_SUCCESS                 # "closed", with the VC still active
+
+def use(cm):
+    cm.CmCloseCallHandler = QuickClose
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisClCloseCall(call.NdisVcHandle, None, None, 0)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.43": _lesson(
+        """When the call manager closes a call from its side, the client answers with
+        NdisClCloseCall, and when the close carried an error status it also deletes the VC it
+        created.""",
+        f"""
+def use(cl):
+    # ignores it
+    cl.ClIncomingCloseCallHandler = lambda CloseStatus, ProtocolVcContext, CloseData, Size: None
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+# the peer's side is closed by the call manager
+client.close_call(m, call)
+m.run_until_idle(audit=True)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")  # the sample answers with NdisClCloseCall
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)
+m.run_until_idle(audit=True)
+{_PRINT}
+""",
+    ),
+    "R2.45": _lesson(
+        """When a client rejects an incoming call, the call manager deactivates the VC it had
+        activated for that call.""",
+        f"""
+def Undecided(ProtocolSapContext, ProtocolVcContext, CallParameters):
+    return NDIS_STATUS_PENDING
+
+def Careless(Status, CallMgrVcContext, CallParameters):
+    # fails the caller, leaves the callee's VC active
+    caller = CallMgrVcContext.peer
+    NdisCmMakeCallComplete(Status, caller.NdisVcHandle, None, None, CallParameters)
+
+def undecided(cl):
+    cl.ClIncomingCallHandler = Undecided
+
+def careless(cm):
+    cm.CmIncomingCallCompleteHandler = Careless
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=undecided),
+                          manager=protocol_driver(role="cm", edit_cm=careless))
+client.make_call(m, b"echo")
+m.run_until_idle()
+incoming = next(c for c in client.active_calls(m) if not c.outgoing)
+with m.running_as("client"):
+    NdisClIncomingCallComplete(NDIS_STATUS_NOT_ACCEPTED, incoming.NdisVcHandle, call_parameters(b"echo"))
+m.audit()
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_cl=undecided))
+client.make_call(m, b"echo")
+m.run_until_idle()
+incoming = next(c for c in client.active_calls(m) if not c.outgoing)
+# the sample CM deactivates the rejected VC
+with m.running_as("client"):
+    NdisClIncomingCallComplete(NDIS_STATUS_NOT_ACCEPTED, incoming.NdisVcHandle, call_parameters(b"echo"))
+m.run_until_idle()
+m.audit()
+{_PRINT}
+""",
+    ),
+    "R2.46": _lesson(
+        """A client tears down from the inside out: calls closed, VCs deleted and SAPs deregistered
+        before it closes the address family, and address families closed before the binding.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+af = m.driver("client").context.bindings[0].af
+with m.running_as("client"):
+    NdisClCloseAddressFamily(af.NdisAfHandle)  # its SAP is still registered
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+# the sample deregisters its SAP, then closes the AF
+m.unbind("client", nic)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R2.47": _lesson(
+        """A call manager that unbinds from an adapter (or an MCM that halts) first asks every
+        client to close the address family, and closes the binding only after they have.""",
+        f"""
+def AbruptUnbind(UnbindContext, ProtocolBindingContext):
+    # clients still use the AF
+    return NdisCloseAdapterEx(ProtocolBindingContext.NdisBindingHandle)
+
+def use(chars):
+    chars.UnbindAdapterHandlerEx = AbruptUnbind
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_chars=use))
+m.unbind("call_manager", nic)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+m.unbind("call_manager", nic)                  # the sample notifies the client first
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+}
+"""Rule id -> lesson. Checked rules of the registration and virtual-connection families have
+examples; other rules have their meaning only (the page then says how to see them fire)."""
+
+
+TAUGHT_IN: Final[dict[tuple[str, str], str]] = {
+    ("01-first-miniport", "Step 1: the handlers every NDIS 6 miniport registers"): "R1.07 R1.10 R1.44",
+    ("01-first-miniport", "Step 2: the six CoNDIS handlers"): "R1.20",
+    ("01-first-miniport", "Step 3: `MiniportSetOptions` registers them"): "R1.11 R1.18 R1.19 R1.24",
+    ("01-first-miniport", "Step 4: `DriverEntry`"): "R1.01 R1.08 R1.09",
+    ("01-first-miniport", "What NDIS refuses"): "R1.08 R1.09 R1.20 R1.44",
+    ("02-what-a-miniport-does", "Starting the adapter"): "X1.04 R6.12",
+    ("02-what-a-miniport-does", "Creating and activating a VC"): "R2.09 R2.17 R2.18",
+    ("02-what-a-miniport-does", "Deactivating and deleting the VCs"): "R2.27 R2.40",
+    ("02-what-a-miniport-does", "Pause and restart, in one line each"): "R5.18 R5.23",
+    ("02-what-a-miniport-does", "Your own miniport, from `DriverEntry` to the six handlers"): "R1.10 R1.20 R6.12 X1.04",
+    ("03-creating-a-vc", "Who creates a VC"): "R2.02 R2.03",
+    ("03-creating-a-vc", "`NdisCoCreateVc`, by hand"): "R2.02 R2.06",
+    ("03-creating-a-vc", "The bug check: a `MiniportCoCreateVc` that pends"): "R2.09",
+    ("03-creating-a-vc", "Only the creator deletes"): "R2.05",
+    ("04-calls", "Three roles"): "R2.14 R2.26",
+    ("04-calls", "An outgoing call"): "R2.15 R2.23",
+    ("04-calls", "Closing the call"): "R2.26 R2.34 R2.42 R2.43",
+    ("04-calls", "Breaking the rules"): "R2.14 R2.37",
+    ("04-calls", "When the call manager is the miniport: MCMs"): "R1.33 R1.34 R1.38 R2.03 R2.25",
+    ("05-wan-and-call-managers", "A stand-alone call manager"): "R1.27 R1.29 R1.31",
+    ("05-wan-and-call-managers", "A miniport call manager"): "R1.33 R1.34 R1.36 R1.38",
+    ("05-wan-and-call-managers", "CoNDIS WAN miniports"): "R1.40",
+    ("06-intermediate-drivers", "Registering as a miniport"): "R1.13 R1.15",
+    ("07-send-path", "Ownership, step by step"): "R3.10 R3.12",
+    ("07-send-path", "Three ways to break the loan"): "R3.10 R3.12",
+}
+"""(notebook, section heading) -> the rules that section teaches, in the notebook's own words."""
