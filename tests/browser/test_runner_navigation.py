@@ -121,6 +121,9 @@ def test_stop_reports_queued_cells_and_leaving_a_loop_keeps_run_working(
     # Previous opens at the top too, and the page we left can run again (its namespace survived the stop).
     assert click_footer(page, "prev") == site_server.base_url + PAGES[1]
     assert settled_scroll(page) < 5, "Previous did not open the page at its top"
+    # The loop we typed there was saved as the reader's edit and came back with the page: replace it.
+    assert "while" in page.locator('[data-condis-cell="0"] .cm-content').inner_text()
+    set_cell_code(page, 0, "print('back again')")
     assert run_cell(page, 0)["state"] == "done"
 
     # An exception with its own HTML (as condis bug checks have) shows that HTML, then its plain traceback.
