@@ -99,40 +99,34 @@ class WatchedNetBufferList(NET_BUFFER_LIST):  # type: ignore[misc]  # same slots
             _set(self, name, value)
 
 
-class WatchedNetBuffer(NET_BUFFER):  # type: ignore[misc]
+class _WatchedPart:
+    """What a watched NBL's NET_BUFFERs and MDLs share: every look is a look at the NBL they belong to."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str) -> Any:
+        if name[0] != "_":
+            nbl = _get(self, "_nbl")
+            if nbl is not None:
+                look(nbl, f"{_get(self, '_label')}.{name}", False, 2)
+        return _get(self, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        nbl = _get(self, "_nbl")
+        if name[0] == "_" or nbl is None or look(nbl, f"{_get(self, '_label')}.{name}", True, 2):
+            _set(self, name, value)
+
+
+class WatchedNetBuffer(_WatchedPart, NET_BUFFER):  # type: ignore[misc]
     """A NET_BUFFER of a watched NBL."""
 
     __slots__ = ()
 
-    def __getattribute__(self, name: str) -> Any:
-        if name[0] != "_":
-            nbl = _get(self, "_nbl")
-            if nbl is not None:
-                look(nbl, f"{_get(self, '_label')}.{name}", False, 2)
-        return _get(self, name)
 
-    def __setattr__(self, name: str, value: object) -> None:
-        nbl = _get(self, "_nbl")
-        if name[0] == "_" or nbl is None or look(nbl, f"{_get(self, '_label')}.{name}", True, 2):
-            _set(self, name, value)
-
-
-class WatchedMdl(MDL):  # type: ignore[misc]
+class WatchedMdl(_WatchedPart, MDL):  # type: ignore[misc]
     """An MDL of a NET_BUFFER of a watched NBL (the packet bytes)."""
 
     __slots__ = ()
-
-    def __getattribute__(self, name: str) -> Any:
-        if name[0] != "_":
-            nbl = _get(self, "_nbl")
-            if nbl is not None:
-                look(nbl, f"{_get(self, '_label')}.{name}", False, 2)
-        return _get(self, name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        nbl = _get(self, "_nbl")
-        if name[0] == "_" or nbl is None or look(nbl, f"{_get(self, '_label')}.{name}", True, 2):
-            _set(self, name, value)
 
 
 def watch(nbl: NET_BUFFER_LIST) -> None:
