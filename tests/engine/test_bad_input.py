@@ -21,12 +21,16 @@ from condis_edu import (
     UsageError,
     WrongHandleError,
 )
+from condis_edu._library.ddi import vcs as engine_vcs
 from condis_edu.errors import HandlerSignatureError
 from condis_edu.ndis import (
     CO_ADDRESS_FAMILY,
     NDIS_STATUS_CLOSING,
     NDIS_STATUS_FAILURE,
     NDIS_STATUS_NOT_ACCEPTED,
+    NDIS_STATUS_PENDING,
+    NDIS_STATUS_SUCCESS,
+    NdisAllocateIoWorkItem,
     NdisClCloseCall,
     NdisClMakeCall,
     NdisClOpenAddressFamilyEx,
@@ -34,7 +38,10 @@ from condis_edu.ndis import (
     NdisCmDeactivateVc,
     NdisCoCreateVc,
     NdisCoDeleteVc,
+    NdisFreeIoWorkItem,
     NdisMCoActivateVcComplete,
+    NdisMCoDeactivateVcComplete,
+    NdisQueueIoWorkItem,
     NdisRegisterProtocolDriver,
 )
 from condis_edu.samples import client
@@ -226,6 +233,63 @@ def test_stray_completion_in_collect_mode_changes_nothing() -> None:
     with m.running_as("loopback_miniport"):
         unchanged(m, lambda: NdisMCoActivateVcComplete(0, call.NdisVcHandle, call_parameters(b"echo")))
     assert [f.rule.id for f in m.findings] == ["R2.18"]
+
+
+def test_stray_deactivation_completion_in_collect_mode_changes_nothing() -> None:
+    m, _ = loopback_machine(verifier="collect")
+    call = connected(m)
+    with m.running_as("loopback_miniport"):
+        unchanged(m, lambda: NdisMCoDeactivateVcComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle))
+    assert [f.rule.id for f in m.findings] == ["R2.27"]
+    assert "no MiniportCoDeactivateVc is pending" in m.findings[0].detail
+
+
+def _pends_then_completes_with_pending(complete: Callable[[Any], None]) -> Callable[..., int]:
+    """A miniport VC handler that pends, then completes from a work item passing NDIS_STATUS_PENDING.
+
+    ``condis_edu.ndis`` stops a PENDING completion status at the boundary (X1.02); the engine's
+    own DDI, called here past the boundary, still reads it as NDIS documents for the request.
+    """
+
+    def handler(MiniportVcContext: Any, *_: Any) -> int:
+        def later(WorkItemContext: Any, NdisIoWorkItemHandle: Any) -> None:
+            NdisFreeIoWorkItem(NdisIoWorkItemHandle)
+            complete(MiniportVcContext)
+
+        work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
+        NdisQueueIoWorkItem(work, later, None)
+        return NDIS_STATUS_PENDING
+
+    return handler
+
+
+def test_an_activation_completed_with_pending_is_reported_and_fails() -> None:
+    def complete(ctx: Any) -> None:
+        engine_vcs.NdisMCoActivateVcComplete(NDIS_STATUS_PENDING, ctx.NdisVcHandle, call_parameters(b"echo"))
+
+    def edit(co: Any) -> None:
+        co.CoActivateVcHandler = _pends_then_completes_with_pending(complete)
+
+    m, _ = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=edit))
+    call = connected(m)
+    assert [(f.rule.id, f.detail) for f in m.findings] == [("R2.18", "Status is NDIS_STATUS_PENDING")]
+    assert call.state == "failed"  # NDIS read the completion as NDIS_STATUS_FAILURE
+
+
+def test_a_deactivation_completed_with_pending_is_reported_and_succeeds() -> None:
+    def complete(ctx: Any) -> None:
+        engine_vcs.NdisMCoDeactivateVcComplete(NDIS_STATUS_PENDING, ctx.NdisVcHandle)
+
+    def edit(co: Any) -> None:
+        co.CoDeactivateVcHandler = _pends_then_completes_with_pending(complete)
+
+    m, _ = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=edit))
+    call = connected(m)
+    handle = call.NdisVcHandle
+    client.close_call(m, call)
+    m.run_until_idle()
+    assert {(f.rule.id, f.detail) for f in m.findings} == {("R2.27", "Status is NDIS_STATUS_PENDING")}
+    assert call.state == "closed" and not handle.alive  # read as NDIS_STATUS_SUCCESS: the VC went
 
 
 def test_harness_misuse() -> None:
