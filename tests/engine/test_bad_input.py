@@ -25,8 +25,10 @@ from condis_edu._library.ddi import vcs as engine_vcs
 from condis_edu.errors import HandlerSignatureError
 from condis_edu.ndis import (
     CO_ADDRESS_FAMILY,
+    NDIS_OID_REQUEST,
     NDIS_STATUS_CLOSING,
     NDIS_STATUS_FAILURE,
+    NDIS_STATUS_INDICATION,
     NDIS_STATUS_NOT_ACCEPTED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
@@ -38,11 +40,21 @@ from condis_edu.ndis import (
     NdisCmDeactivateVc,
     NdisCoCreateVc,
     NdisCoDeleteVc,
+    NdisCoOidRequest,
+    NdisCoOidRequestComplete,
     NdisFreeIoWorkItem,
     NdisMCoActivateVcComplete,
     NdisMCoDeactivateVcComplete,
+    NdisMCoIndicateStatusEx,
+    NdisMCoOidRequestComplete,
+    NdisMIndicateReceiveNetBufferLists,
+    NdisMOidRequestComplete,
+    NdisMSendNetBufferListsComplete,
+    NdisOidRequest,
     NdisQueueIoWorkItem,
     NdisRegisterProtocolDriver,
+    NdisSendNetBufferLists,
+    fill_header,
 )
 from condis_edu.samples import client
 from condis_edu.samples.common import call_parameters, loopback_af
@@ -137,6 +149,50 @@ def test_caller_must_be_known() -> None:
         NdisCoDeleteVc(call.NdisVcHandle)
     with pytest.raises(CallerUnknownError):
         NdisRegisterProtocolDriver(None, None)  # type: ignore[arg-type]
+    assert m.snapshot() == before
+
+
+def _request() -> NDIS_OID_REQUEST:
+    request = NDIS_OID_REQUEST()
+    fill_header(request)
+    return request
+
+
+def _indication() -> NDIS_STATUS_INDICATION:
+    indication = NDIS_STATUS_INDICATION()
+    fill_header(indication)
+    return indication
+
+
+# The connectionless and OID/status DDIs: (name, the handle's kind, the call, whether it reaches
+# the caller check; a NULL NBL chain is refused at the boundary first).
+_CALLED_ON: list[tuple[str, str, Callable[[Any], object], bool]] = [
+    ("NdisSendNetBufferLists", "binding", lambda h: NdisSendNetBufferLists(h, None, 0, 0), False),
+    ("NdisMSendNetBufferListsComplete", "adapter", lambda h: NdisMSendNetBufferListsComplete(h, None, 0), False),
+    ("NdisMIndicateReceiveNetBufferLists", "adapter", lambda h: NdisMIndicateReceiveNetBufferLists(h, None, 0, 0, 0), False),
+    ("NdisOidRequest", "binding", lambda h: NdisOidRequest(h, _request()), True),
+    ("NdisMOidRequestComplete", "adapter", lambda h: NdisMOidRequestComplete(h, _request(), 0), True),
+    ("NdisCoOidRequest", "binding", lambda h: NdisCoOidRequest(h, None, None, None, _request()), True),
+    ("NdisMCoOidRequestComplete", "adapter", lambda h: NdisMCoOidRequestComplete(h, None, _request(), 0), True),
+    ("NdisCoOidRequestComplete", "af", lambda h: NdisCoOidRequestComplete(h, None, None, _request(), 0), True),
+    ("NdisMCoIndicateStatusEx", "adapter", lambda h: NdisMCoIndicateStatusEx(h, None, _indication()), True),
+]
+
+
+@pytest.mark.parametrize(("ddi", "kind", "call", "reaches_caller"), _CALLED_ON, ids=[c[0] for c in _CALLED_ON])
+def test_ddis_called_on_an_object_check_the_handle_then_the_caller(
+    ddi: str, kind: str, call: Callable[[Any], object], reaches_caller: bool
+) -> None:
+    m, nic = loopback_machine()
+    vc = connected(m).NdisVcHandle
+    binding = client_binding(m)
+    handle = {"binding": binding.handle, "adapter": nic.handle, "af": binding.afs[0].handle}[kind]
+    before = m.snapshot()
+    with m.running_as("client"), pytest.raises(WrongHandleError, match=f"{ddi}: .* must be a {kind} handle, got vc#"):
+        call(vc)
+    if reaches_caller:
+        with pytest.raises(CallerUnknownError, match=f"{ddi} must be called by a driver .*running_as"):
+            call(handle)
     assert m.snapshot() == before
 
 
