@@ -323,11 +323,14 @@ check("nb04-close-complete")
 #     vc = ProtocolVcContext
 #     vc.state = "closed"
 #     if vc.outgoing:  # we created this VC for our call: ours to delete
-#         NdisCoDeleteVc(vc.NdisVcHandle)
-#         vc.NdisVcHandle = None
-#         vc.af.vcs.remove(vc)
+#         if NdisCoDeleteVc(vc.NdisVcHandle) == NDIS_STATUS_SUCCESS:
+#             vc.NdisVcHandle = None
+#             vc.af.vcs.remove(vc)
 # ```
 #
 # The incoming call's VC belongs to the call manager, which deletes it after its own close. A
-# client that deleted it too would break the creator rule, and the verifier would say so.
+# client that deleted it too would break the creator rule, and the verifier would say so. Any
+# status but `NDIS_STATUS_SUCCESS` (`NDIS_STATUS_NOT_ACCEPTED` while NDIS still holds NBLs sent
+# on the VC) means the VC and its handle are still there: the sample client keeps them and asks
+# again once its NBLs are back (`samples/client/deletion.py`).
 # </details>

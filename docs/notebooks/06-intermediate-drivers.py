@@ -53,7 +53,6 @@
 
 # %%
 from condis_edu import Machine
-from condis_edu._library.ddi.intermediate import IM_MUST_BE_NULL, IM_OPTIONAL, IM_REQUIRED
 from condis_edu.exercises import check
 from condis_edu.exercises.kits import lane_im_with
 from condis_edu.ndis import *  # noqa: F403
@@ -82,7 +81,7 @@ machine.trace.sequence(start, title="DriverEntry of an intermediate driver")
 #   only make sense for hardware must stay NULL, because NDIS never checks a virtual miniport for
 #   hangs and never resets it.
 #
-# The engine keeps those three lists:
+# `condis_edu.ndis` has those three lists (the registration checks the same ones):
 
 # %%
 print("required:     ", ", ".join(IM_REQUIRED))

@@ -8,6 +8,12 @@ with the status first::
 Handlers a driver registers follow the same convention (``MiniportCoCreateVc`` returns
 ``(Status, MiniportVcContext)``). Structures, statuses and constants are re-exported here
 too, so ``from condis_edu.ndis import *`` gives a driver everything ndis.h would.
+
+Two additions that ndis.h does not have, named in PEP 8 style because they are ours:
+``fill_header`` (fills a structure's ``NDIS_OBJECT_HEADER``), and the intermediate driver's
+handler rules as data: ``IM_REQUIRED``, ``IM_OPTIONAL`` and ``IM_MUST_BE_NULL`` name the
+``NDIS_MINIPORT_DRIVER_CHARACTERISTICS`` handlers an IM's virtual miniport must supply, may
+supply, and must leave NULL (the registration checks them against the same tuples).
 """
 
 from __future__ import annotations
@@ -77,6 +83,9 @@ from condis_edu._library.ddi.datapath import (
     NdisReturnNetBufferLists,
 )
 from condis_edu._library.ddi.intermediate import (
+    IM_MUST_BE_NULL,
+    IM_OPTIONAL,
+    IM_REQUIRED,
     NdisIMAssociateMiniport,
     NdisIMCancelInitializeDeviceInstance,
     NdisIMDeInitializeDeviceInstance,
@@ -141,6 +150,9 @@ from condis_edu.mirror.structures import *  # noqa: F403
 
 __all__ = [
     "DDIS",
+    "IM_MUST_BE_NULL",
+    "IM_OPTIONAL",
+    "IM_REQUIRED",
     "NDIS_HANDLE",
     "NdisAllocateIoWorkItem",
     "NdisAllocateMdl",

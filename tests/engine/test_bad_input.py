@@ -21,12 +21,18 @@ from condis_edu import (
     UsageError,
     WrongHandleError,
 )
+from condis_edu._library.ddi import vcs as engine_vcs
 from condis_edu.errors import HandlerSignatureError
 from condis_edu.ndis import (
     CO_ADDRESS_FAMILY,
+    NDIS_OID_REQUEST,
     NDIS_STATUS_CLOSING,
     NDIS_STATUS_FAILURE,
+    NDIS_STATUS_INDICATION,
     NDIS_STATUS_NOT_ACCEPTED,
+    NDIS_STATUS_PENDING,
+    NDIS_STATUS_SUCCESS,
+    NdisAllocateIoWorkItem,
     NdisClCloseCall,
     NdisClMakeCall,
     NdisClOpenAddressFamilyEx,
@@ -34,8 +40,21 @@ from condis_edu.ndis import (
     NdisCmDeactivateVc,
     NdisCoCreateVc,
     NdisCoDeleteVc,
+    NdisCoOidRequest,
+    NdisCoOidRequestComplete,
+    NdisFreeIoWorkItem,
     NdisMCoActivateVcComplete,
+    NdisMCoDeactivateVcComplete,
+    NdisMCoIndicateStatusEx,
+    NdisMCoOidRequestComplete,
+    NdisMIndicateReceiveNetBufferLists,
+    NdisMOidRequestComplete,
+    NdisMSendNetBufferListsComplete,
+    NdisOidRequest,
+    NdisQueueIoWorkItem,
     NdisRegisterProtocolDriver,
+    NdisSendNetBufferLists,
+    fill_header,
 )
 from condis_edu.samples import client
 from condis_edu.samples.common import call_parameters, loopback_af
@@ -133,6 +152,50 @@ def test_caller_must_be_known() -> None:
     assert m.snapshot() == before
 
 
+def _request() -> NDIS_OID_REQUEST:
+    request = NDIS_OID_REQUEST()
+    fill_header(request)
+    return request
+
+
+def _indication() -> NDIS_STATUS_INDICATION:
+    indication = NDIS_STATUS_INDICATION()
+    fill_header(indication)
+    return indication
+
+
+# The connectionless and OID/status DDIs: (name, the handle's kind, the call, whether it reaches
+# the caller check; a NULL NBL chain is refused at the boundary first).
+_CALLED_ON: list[tuple[str, str, Callable[[Any], object], bool]] = [
+    ("NdisSendNetBufferLists", "binding", lambda h: NdisSendNetBufferLists(h, None, 0, 0), False),
+    ("NdisMSendNetBufferListsComplete", "adapter", lambda h: NdisMSendNetBufferListsComplete(h, None, 0), False),
+    ("NdisMIndicateReceiveNetBufferLists", "adapter", lambda h: NdisMIndicateReceiveNetBufferLists(h, None, 0, 0, 0), False),
+    ("NdisOidRequest", "binding", lambda h: NdisOidRequest(h, _request()), True),
+    ("NdisMOidRequestComplete", "adapter", lambda h: NdisMOidRequestComplete(h, _request(), 0), True),
+    ("NdisCoOidRequest", "binding", lambda h: NdisCoOidRequest(h, None, None, None, _request()), True),
+    ("NdisMCoOidRequestComplete", "adapter", lambda h: NdisMCoOidRequestComplete(h, None, _request(), 0), True),
+    ("NdisCoOidRequestComplete", "af", lambda h: NdisCoOidRequestComplete(h, None, None, _request(), 0), True),
+    ("NdisMCoIndicateStatusEx", "adapter", lambda h: NdisMCoIndicateStatusEx(h, None, _indication()), True),
+]
+
+
+@pytest.mark.parametrize(("ddi", "kind", "call", "reaches_caller"), _CALLED_ON, ids=[c[0] for c in _CALLED_ON])
+def test_ddis_called_on_an_object_check_the_handle_then_the_caller(
+    ddi: str, kind: str, call: Callable[[Any], object], reaches_caller: bool
+) -> None:
+    m, nic = loopback_machine()
+    vc = connected(m).NdisVcHandle
+    binding = client_binding(m)
+    handle = {"binding": binding.handle, "adapter": nic.handle, "af": binding.afs[0].handle}[kind]
+    before = m.snapshot()
+    with m.running_as("client"), pytest.raises(WrongHandleError, match=f"{ddi}: .* must be a {kind} handle, got vc#"):
+        call(vc)
+    if reaches_caller:
+        with pytest.raises(CallerUnknownError, match=f"{ddi} must be called by a driver .*running_as"):
+            call(handle)
+    assert m.snapshot() == before
+
+
 def test_handler_with_wrong_signature_is_refused_at_registration() -> None:
     m = Machine()
     bad = miniport_driver(edit_co=lambda co: setattr(co, "CoCreateVcHandler", lambda only_one: 0))
@@ -226,6 +289,63 @@ def test_stray_completion_in_collect_mode_changes_nothing() -> None:
     with m.running_as("loopback_miniport"):
         unchanged(m, lambda: NdisMCoActivateVcComplete(0, call.NdisVcHandle, call_parameters(b"echo")))
     assert [f.rule.id for f in m.findings] == ["R2.18"]
+
+
+def test_stray_deactivation_completion_in_collect_mode_changes_nothing() -> None:
+    m, _ = loopback_machine(verifier="collect")
+    call = connected(m)
+    with m.running_as("loopback_miniport"):
+        unchanged(m, lambda: NdisMCoDeactivateVcComplete(NDIS_STATUS_SUCCESS, call.NdisVcHandle))
+    assert [f.rule.id for f in m.findings] == ["R2.27"]
+    assert "no MiniportCoDeactivateVc is pending" in m.findings[0].detail
+
+
+def _pends_then_completes_with_pending(complete: Callable[[Any], None]) -> Callable[..., int]:
+    """A miniport VC handler that pends, then completes from a work item passing NDIS_STATUS_PENDING.
+
+    ``condis_edu.ndis`` stops a PENDING completion status at the boundary (X1.02); the engine's
+    own DDI, called here past the boundary, still reads it as NDIS documents for the request.
+    """
+
+    def handler(MiniportVcContext: Any, *_: Any) -> int:
+        def later(WorkItemContext: Any, NdisIoWorkItemHandle: Any) -> None:
+            NdisFreeIoWorkItem(NdisIoWorkItemHandle)
+            complete(MiniportVcContext)
+
+        work = NdisAllocateIoWorkItem(MiniportVcContext.adapter.MiniportAdapterHandle)
+        NdisQueueIoWorkItem(work, later, None)
+        return NDIS_STATUS_PENDING
+
+    return handler
+
+
+def test_an_activation_completed_with_pending_is_reported_and_fails() -> None:
+    def complete(ctx: Any) -> None:
+        engine_vcs.NdisMCoActivateVcComplete(NDIS_STATUS_PENDING, ctx.NdisVcHandle, call_parameters(b"echo"))
+
+    def edit(co: Any) -> None:
+        co.CoActivateVcHandler = _pends_then_completes_with_pending(complete)
+
+    m, _ = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=edit))
+    call = connected(m)
+    assert [(f.rule.id, f.detail) for f in m.findings] == [("R2.18", "Status is NDIS_STATUS_PENDING")]
+    assert call.state == "failed"  # NDIS read the completion as NDIS_STATUS_FAILURE
+
+
+def test_a_deactivation_completed_with_pending_is_reported_and_succeeds() -> None:
+    def complete(ctx: Any) -> None:
+        engine_vcs.NdisMCoDeactivateVcComplete(NDIS_STATUS_PENDING, ctx.NdisVcHandle)
+
+    def edit(co: Any) -> None:
+        co.CoDeactivateVcHandler = _pends_then_completes_with_pending(complete)
+
+    m, _ = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=edit))
+    call = connected(m)
+    handle = call.NdisVcHandle
+    client.close_call(m, call)
+    m.run_until_idle()
+    assert {(f.rule.id, f.detail) for f in m.findings} == {("R2.27", "Status is NDIS_STATUS_PENDING")}
+    assert call.state == "closed" and not handle.alive  # read as NDIS_STATUS_SUCCESS: the VC went
 
 
 def test_harness_misuse() -> None:

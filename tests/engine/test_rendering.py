@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import sys
@@ -14,7 +15,7 @@ import pytest
 from condis_edu import Machine
 from condis_edu.errors import DriverCrashed, RuleBugCheck, VerifierViolation
 from condis_edu.ndis import NDIS_STATUS_PENDING, NDIS_STATUS_SUCCESS
-from condis_edu.rendering import BUGCHECK_NAMES, bugcheck_title, bugcheck_url
+from condis_edu.rendering import BUGCHECK_NAMES, bugcheck_title, bugcheck_url, reports_html
 from condis_edu.samples import client
 from condis_edu.testing import loopback_machine, miniport_driver, protocol_driver
 from condis_edu.verifier import RULES
@@ -153,6 +154,45 @@ def test_collected_findings_render_as_a_list() -> None:
     assert "Verifier finding" in page and "BUGCODE" not in page  # collected: nothing stopped
     assert str(m.findings[0]) == m.findings[0].message()
     assert type(m.audit()) is type(m.findings)
+
+
+def test_findings_print_as_text_and_repr_short() -> None:
+    bad = miniport_driver(edit_co=lambda co: setattr(co, "CoCreateVcHandler", pending_create_vc))
+    m, _ = loopback_machine(verifier="collect", miniport=bad)
+    client.make_call(m)
+    client.make_call(m)
+    assert [f.rule.id for f in m.findings] == ["R2.09", "R2.09"]
+    first = m.findings[0]
+
+    # print(finding): the report's text, as a terminal shows it
+    text = str(first)
+    assert text == first.report().text()
+    assert text.splitlines()[0] == f"R2.09 (bug check) {RULES['R2.09'].summary}"
+    for part in ("driver: loopback_miniport", "call:   MiniportCoCreateVc", RULES["R2.09"].url,
+                 "rules/virtual-connections/#r2-09"):
+        assert part in text, part
+    assert "Finding(" not in text and "Rule(" not in text
+
+    # print(m.findings): a count, then each finding's text numbered and indented under it
+    listed = str(m.findings).splitlines()
+    assert listed[0] == "2 verifier findings"
+    assert listed[1] == "1. " + text.splitlines()[0]
+    assert listed[2:7] == ["   " + line for line in text.splitlines()[1:]]
+    assert listed[7].startswith("2. R2.09 (bug check)")
+    assert len(listed) == 1 + 2 * len(text.splitlines())
+    assert "Finding(" not in str(m.findings) and "Rule(" not in str(m.findings)
+    assert str(type(m.findings)()) == "[]"  # empty: one line, as a list prints
+
+    # repr: one short line with the rule, the driver, the call and the start of the detail
+    assert repr(first) == "<Finding R2.09 loopback_miniport MiniportCoCreateVc: returned NDIS_STATUS_PENDING>"
+    assert repr(m.findings) == f"[{first!r}, {m.findings[1]!r}]"
+    long = dataclasses.replace(first, detail="x" * 200)
+    assert repr(long) == "<Finding R2.09 loopback_miniport MiniportCoCreateVc: " + "x" * 57 + "...>"
+    assert "\n" not in repr(m.findings)
+
+    # the rich form is unchanged: the list's box holds each finding's box
+    assert first._repr_html_() == first.report().html()
+    assert m.findings._repr_html_() == reports_html([f.report() for f in m.findings])
 
 
 def test_every_rule_link_lands_on_a_generated_anchor() -> None:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
-from condis_edu._library.core import NdisLibrary
+from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.handlers import HandlerSpec, check_signature, handler_fields, spec_for
-from condis_edu._library.objects import Driver
+from condis_edu._library.objects import Adapter, Af, Binding, Driver
 from condis_edu.errors import StructureTypeError
 
 T = TypeVar("T")
@@ -24,6 +24,26 @@ def require_type(
     if not isinstance(value, expected):
         names = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
         raise StructureTypeError(f"{ddi}: {param} must be a {names}, got {type(value).__name__}")
+
+
+_HANDLE_PARAMETERS: dict[type, tuple[str, str]] = {
+    Adapter: ("adapter", "MiniportAdapterHandle"),
+    Binding: ("binding", "NdisBindingHandle"),
+    Af: ("af", "NdisAfHandle"),
+}
+"""The handle kind and Microsoft's parameter name of each object a DDI is called on."""
+
+
+def called_on(handle: object, expected: type[T], ddi: str) -> tuple[NdisLibrary, T, Driver]:
+    """A driver's DDI call on *handle*: the library, the object behind the handle, the caller.
+
+    The handle is checked first (``WrongHandleError``, ``StaleHandleError``,
+    ``ForeignHandleError``), then the caller (``CallerUnknownError`` at harness level).
+    """
+    kind, param = _HANDLE_PARAMETERS[expected]
+    lib, found = library_of(handle, (kind,), param, ddi)
+    assert isinstance(found, expected)
+    return lib, found, lib.caller(ddi)
 
 
 def check_handlers(

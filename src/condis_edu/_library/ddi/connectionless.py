@@ -30,14 +30,15 @@ import weakref
 from collections import deque
 from typing import Final
 
-from condis_edu._library.core import NdisLibrary, library_of
+from condis_edu._library.core import NdisLibrary
+from condis_edu._library.ddi.common import called_on
 from condis_edu._library.ddi.datapath import _chain_label, _check_drained_adapter_and_vcs, _flags, _up, state_of
 from condis_edu._library.ddi.requests import _oid_of
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver
 from condis_edu._library.ownership import owned_by, refuse, transfer, transfer_owned
 from condis_edu._library.states.adapter import OID_STATES, AdapterState
-from condis_edu.errors import CallerUnknownError, StructureTypeError
+from condis_edu.errors import StructureTypeError
 from condis_edu.mirror.constants import NDIS_RECEIVE_FLAGS_RESOURCES
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.nbl import NET_BUFFER_LIST, Holder, HolderKind
@@ -108,12 +109,6 @@ def _label(lib: NdisLibrary, head: object) -> object:
     return _chain_label(head) if lib.trace.enabled else ""  # type: ignore[arg-type]
 
 
-def _caller(lib: NdisLibrary, ddi: str) -> Driver:
-    if not lib.stack:
-        raise CallerUnknownError(f"{ddi} must be called by a driver (from a handler, a work item or running_as)")
-    return lib.stack[-1]
-
-
 # --------------------------------------------------------------------------------------------
 # Send
 # --------------------------------------------------------------------------------------------
@@ -127,9 +122,7 @@ def NdisSendNetBufferLists(
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndissendnetbufferlists
     """
     ddi = "NdisSendNetBufferLists"
-    lib, binding = library_of(NdisBindingHandle, ("binding",), "NdisBindingHandle", ddi)
-    assert isinstance(binding, Binding)
-    caller = _caller(lib, ddi)
+    lib, binding, caller = called_on(NdisBindingHandle, Binding, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -211,9 +204,7 @@ def NdisMSendNetBufferListsComplete(
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismsendnetbufferlistscomplete
     """
     ddi = "NdisMSendNetBufferListsComplete"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, adapter, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -291,9 +282,7 @@ def NdisMIndicateReceiveNetBufferLists(
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismindicatereceivenetbufferlists
     """
     ddi = "NdisMIndicateReceiveNetBufferLists"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, adapter, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -422,9 +411,7 @@ def NdisOidRequest(NdisBindingHandle: NDIS_HANDLE, OidRequest: NDIS_OID_REQUEST)
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndisoidrequest
     """
     ddi = "NdisOidRequest"
-    lib, binding = library_of(NdisBindingHandle, ("binding",), "NdisBindingHandle", ddi)
-    assert isinstance(binding, Binding)
-    caller = _caller(lib, ddi)
+    lib, binding, caller = called_on(NdisBindingHandle, Binding, ddi)
     if not isinstance(OidRequest, NDIS_OID_REQUEST):
         raise StructureTypeError(f"{ddi}: OidRequest must be an NDIS_OID_REQUEST")
 
@@ -492,9 +479,7 @@ def NdisMOidRequestComplete(MiniportAdapterHandle: NDIS_HANDLE, OidRequest: NDIS
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismoidrequestcomplete
     """
     ddi = "NdisMOidRequestComplete"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, adapter, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
 
     def impl() -> None:
         q = _queue(adapter)

@@ -34,11 +34,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from condis_edu._library.core import NdisLibrary, library_of
+from condis_edu._library.ddi.common import called_on
 from condis_edu._library.ddi.datapath import state_of
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Af, Binding, Driver, Vc
 from condis_edu._library.states.adapter import OID_STATES
-from condis_edu.errors import CallerUnknownError, HarnessError, StructureTypeError
+from condis_edu.errors import HarnessError, StructureTypeError
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.oids import NDIS_OID_REQUEST_DATA, OID_CATALOGUE, NdisRequestQueryInformation, oid_name
 from condis_edu.mirror.status import (
@@ -158,13 +159,6 @@ def _oid_of(request: object) -> int:
     return oid if isinstance(oid, int) else 0
 
 
-def _caller(lib: NdisLibrary, ddi: str) -> Driver:
-    stack = lib.stack
-    if not stack:
-        raise CallerUnknownError(f"{ddi} must be called by a driver (from a handler, a work item or running_as)")
-    return stack[-1]
-
-
 # --------------------------------------------------------------------------------------------
 # OID requests
 # --------------------------------------------------------------------------------------------
@@ -187,9 +181,7 @@ def NdisCoOidRequest(
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscooidrequest
     """
     ddi = "NdisCoOidRequest"
-    lib, binding = library_of(NdisBindingHandle, ("binding",), "NdisBindingHandle", ddi)
-    assert isinstance(binding, Binding)
-    caller = _caller(lib, ddi)
+    lib, binding, caller = called_on(NdisBindingHandle, Binding, ddi)
     shown = (NdisBindingHandle, NdisAfHandle, NdisVcHandle, oid_name(_oid_of(OidRequest)))
     result: int = lib.ddi(
         caller.name,
@@ -398,9 +390,7 @@ def NdisMCoOidRequestComplete(
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcooidrequestcomplete
     """
     ddi = "NdisMCoOidRequestComplete"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, _, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -427,8 +417,7 @@ def NdisCoOidRequestComplete(
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscooidrequestcomplete
     """
     ddi = "NdisCoOidRequestComplete"
-    lib, _ = library_of(NdisAfHandle, ("af",), "NdisAfHandle", ddi)
-    caller = _caller(lib, ddi)
+    lib, _, caller = called_on(NdisAfHandle, Af, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -479,9 +468,7 @@ def NdisMCoIndicateStatusEx(
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcoindicatestatusex
     """
     ddi = "NdisMCoIndicateStatusEx"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, adapter, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
     lib.ddi(
         caller.name,
         ddi,
@@ -623,9 +610,7 @@ def NdisMResetComplete(MiniportAdapterHandle: NDIS_HANDLE, Status: int, Addressi
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismresetcomplete
     """
     ddi = "NdisMResetComplete"
-    lib, adapter = library_of(MiniportAdapterHandle, ("adapter",), "MiniportAdapterHandle", ddi)
-    assert isinstance(adapter, Adapter)
-    caller = _caller(lib, ddi)
+    lib, adapter, caller = called_on(MiniportAdapterHandle, Adapter, ddi)
 
     def impl() -> None:
         if not adapter.reset_pending:

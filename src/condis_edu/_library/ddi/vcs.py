@@ -13,6 +13,8 @@ side if the peer refuses; NdisCoDeleteVc calls the peer first, then the miniport
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from condis_edu._library.core import NdisLibrary, library_of
@@ -427,18 +429,8 @@ def NdisMCoActivateVcComplete(
 
     https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcoactivatevccomplete
     """
-    ddi = "NdisMCoActivateVcComplete"
-    lib, vc = library_of(NdisVcHandle, ("vc",), "NdisVcHandle", ddi)
 
-    def impl() -> None:
-        driver = vc.adapter.driver
-        if not vc.activation_pending:
-            lib.report("R2.18", driver, ddi, f"no MiniportCoActivateVc is pending on {vc.handle.label}")
-            return
-        status = Status
-        if status == NDIS_STATUS_PENDING:
-            lib.report("R2.18", driver, ddi, "Status is NDIS_STATUS_PENDING")
-            status = NDIS_STATUS_FAILURE
+    def finish(lib: NdisLibrary, vc: Vc, status: int) -> None:
         _finish_activation(lib, vc, status)
         call_handler(
             lib,
@@ -448,6 +440,50 @@ def NdisMCoActivateVcComplete(
             (status, vc.cm_context, CallParameters),
             (status, NdisVcHandle),
         )
+
+    _complete_pended("NdisMCoActivateVcComplete", Status, NdisVcHandle, _ACTIVATION, finish)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pended:
+    """One kind of miniport VC request that may pend, and how NDIS reads a bad completion of it."""
+
+    flag: str
+    """The ``Vc`` property that says the request is pending."""
+    handler: str
+    rule: str
+    instead_of_pending: int
+    """The status NDIS goes on with when the completion passes NDIS_STATUS_PENDING."""
+
+
+_ACTIVATION = _Pended("activation_pending", "MiniportCoActivateVc", "R2.18", NDIS_STATUS_FAILURE)
+_DEACTIVATION = _Pended("deactivation_pending", "MiniportCoDeactivateVc", "R2.27", NDIS_STATUS_SUCCESS)
+
+
+def _complete_pended(
+    ddi: str,
+    Status: NDIS_STATUS,
+    NdisVcHandle: NDIS_HANDLE,
+    pended: _Pended,
+    finish: Callable[[NdisLibrary, Vc, int], None],
+) -> None:
+    """The miniport completes a VC request it pended (activation or deactivation): one path.
+
+    A completion with nothing pending is reported and changes nothing; one that passes
+    NDIS_STATUS_PENDING is reported and read as ``pended.instead_of_pending``.
+    """
+    lib, vc = library_of(NdisVcHandle, ("vc",), "NdisVcHandle", ddi)
+
+    def impl() -> None:
+        driver = vc.adapter.driver
+        if not getattr(vc, pended.flag):
+            lib.report(pended.rule, driver, ddi, f"no {pended.handler} is pending on {vc.handle.label}")
+            return
+        status = Status
+        if status == NDIS_STATUS_PENDING:
+            lib.report(pended.rule, driver, ddi, "Status is NDIS_STATUS_PENDING")
+            status = pended.instead_of_pending
+        finish(lib, vc, status)
 
     lib.ddi(vc.adapter.driver.name, ddi, (Status, NdisVcHandle), impl)
 
@@ -537,20 +573,11 @@ def NdisMCoDeactivateVcComplete(Status: NDIS_STATUS, NdisVcHandle: NDIS_HANDLE) 
     https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcodeactivatevccomplete
     """
     ddi = "NdisMCoDeactivateVcComplete"
-    lib, vc = library_of(NdisVcHandle, ("vc",), "NdisVcHandle", ddi)
 
-    def impl() -> None:
-        driver = vc.adapter.driver
-        if not vc.deactivation_pending:
-            lib.report("R2.27", driver, ddi, f"no MiniportCoDeactivateVc is pending on {vc.handle.label}")
-            return
-        status = Status
-        if status == NDIS_STATUS_PENDING:
-            lib.report("R2.27", driver, ddi, "Status is NDIS_STATUS_PENDING")
-            status = NDIS_STATUS_SUCCESS
+    def finish(lib: NdisLibrary, vc: Vc, status: int) -> None:
         _drained_deactivation(lib, vc, ddi, status)
 
-    lib.ddi(vc.adapter.driver.name, ddi, (Status, NdisVcHandle), impl)
+    _complete_pended(ddi, Status, NdisVcHandle, _DEACTIVATION, finish)
 
 
 _ = (NDIS_STATUS_RESOURCES, VcState, expect_caller)

@@ -113,8 +113,7 @@ def close_call_complete() -> Handler:
     def ClCloseCallComplete(Status: int, ProtocolVcContext: Any, ProtocolPartyContext: Any) -> None:
         vc = ProtocolVcContext
         vc.state = "closed"
-        if vc.outgoing:
-            n.NdisCoDeleteVc(vc.NdisVcHandle)
+        if vc.outgoing and n.NdisCoDeleteVc(vc.NdisVcHandle) == n.NDIS_STATUS_SUCCESS:
             vc.NdisVcHandle = None
             vc.af.vcs.remove(vc)
 

@@ -194,7 +194,8 @@ register(
             ),
             (
                 "Always record the close in `vc.state`. Only for an outgoing call: `NdisCoDeleteVc` on its "
-                "handle, then forget the handle and take the context out of `vc.af.vcs`."
+                "handle; when it answers `NDIS_STATUS_SUCCESS`, forget the handle and take the context out of "
+                "`vc.af.vcs` (any other status: the VC still exists, so keep both)."
             ),
         ),
         reference=_solutions.close_call_complete,

@@ -10,9 +10,8 @@ from condis_edu.ndis import (
     NDIS_STATUS_PENDING,
     NDIS_STATUS_SUCCESS,
     NdisClCloseCall,
-    NdisCoDeleteVc,
 )
-from condis_edu.samples.client.data import free_call_nbls
+from condis_edu.samples.client.deletion import delete_own_vc, forget_vc
 from condis_edu.samples.client.state import ClAf, ClSap, ClVc
 from condis_edu.samples.client.teardown import continue_teardown
 
@@ -29,11 +28,8 @@ def ClDeleteVc(ProtocolVcContext: ClVc) -> int:
     """The call manager deleted the VC of an incoming call."""
 
     vc = ProtocolVcContext
-    if vc in vc.af.vcs:
-        vc.af.vcs.remove(vc)
     vc.NdisVcHandle = None
-    free_call_nbls(vc)
-    continue_teardown(vc.af)
+    forget_vc(vc)
     return NDIS_STATUS_SUCCESS
 
 
@@ -47,18 +43,7 @@ def ClMakeCallComplete(
         vc.state = "connected"
         return
     vc.state = "failed"
-    _delete_own_vc(vc)
-
-
-def _delete_own_vc(vc: ClVc) -> None:
-
-    if vc.NdisVcHandle is not None:
-        NdisCoDeleteVc(vc.NdisVcHandle)
-        vc.NdisVcHandle = None
-    free_call_nbls(vc)
-    if vc in vc.af.vcs:
-        vc.af.vcs.remove(vc)
-    continue_teardown(vc.af)
+    delete_own_vc(vc)
 
 
 def ClIncomingCall(ProtocolSapContext: ClSap, ProtocolVcContext: ClVc, CallParameters: CO_CALL_PARAMETERS) -> int:
@@ -91,11 +76,11 @@ def ClIncomingCloseCall(CloseStatus: int, ProtocolVcContext: ClVc, CloseData: ob
 
 
 def ClCloseCallComplete(Status: int, ProtocolVcContext: ClVc, ProtocolPartyContext: object) -> None:
-    """The call is closed. A VC we created is ours to delete (R2.05)."""
+    """The call is closed. A VC we created is ours to delete (R2.05), once NDIS lets it go."""
     vc = ProtocolVcContext
     vc.state = "closed"
     if vc.outgoing:
-        _delete_own_vc(vc)
+        delete_own_vc(vc)
 
 
 def ClModifyCallQoSComplete(Status: int, ProtocolVcContext: ClVc, CallParameters: CO_CALL_PARAMETERS) -> None:

@@ -25,10 +25,9 @@ from condis_edu.ndis import (
     NdisAllocateNetBufferAndNetBufferList,
     NdisAllocateNetBufferListPool,
     NdisCoSendNetBufferLists,
-    NdisFreeNetBufferList,
-    NdisFreeNetBufferListPool,
     NdisReturnNetBufferLists,
 )
+from condis_edu.samples.client.deletion import delete_if_idle
 from condis_edu.samples.client.state import ClBinding, ClData, ClVc
 
 IN_FLIGHT = "in flight"
@@ -115,6 +114,8 @@ def ClCoSendNetBufferListsComplete(
             status = nbl_.Status
             completed[status] = completed.get(status, 0) + 1
             nbl_ = nbl_.Next
+        if ProtocolVcContext.delete_pending:
+            delete_if_idle(ProtocolVcContext)  # not counted here: NDIS says whether they are all back
         return
     free = data.free
     n = 0
@@ -135,6 +136,8 @@ def ClCoSendNetBufferListsComplete(
         nbl = following
     data.completions += n
     data.in_flight -= n
+    if ProtocolVcContext.delete_pending and not data.in_flight:
+        delete_if_idle(ProtocolVcContext)  # the call is over: the VC can go now that its NBLs are back
 
 
 def ClCoReceiveNetBufferLists(
@@ -179,21 +182,6 @@ def release_receives(vc: ClVc) -> int:
     data.held.clear()
     assert vc.af.binding.NdisBindingHandle is not None
     NdisReturnNetBufferLists(vc.af.binding.NdisBindingHandle, head, 0)
+    delete_if_idle(vc)
     return n
-
-
-def free_call_nbls(vc: ClVc) -> None:
-    """Give the call's idle NBLs back to the pool (when the call goes away). Runs as the client."""
-    data = vc.data
-    if data is None:
-        return
-    while data.free:
-        NdisFreeNetBufferList(data.free.pop())
-
-
-def free_binding_pool(binding: ClBinding) -> None:
-    """Free the binding's NBL pool once every NBL is back (at unbind). Runs as the client."""
-    if binding.nbl_pool is not None:
-        NdisFreeNetBufferListPool(binding.nbl_pool)
-        binding.nbl_pool = None
 

@@ -100,6 +100,8 @@ class ClVc:
         self.state = "idle"  # idle, calling, offered, connected, closing, closed, failed
         self.status: int | None = None
         self.data: ClData | None = None  # data-path bookkeeping (data.py)
+        self.delete_pending = False
+        """Our VC's call is over and NdisCoDeleteVc has not succeeded yet (deletion.py)."""
 
     def __repr__(self) -> str:
         direction = "outgoing" if self.outgoing else "incoming"

@@ -14,8 +14,8 @@ from condis_edu.ndis import (
     NdisClNotifyCloseAddressFamilyComplete,
     NdisCloseAdapterEx,
     NdisCompleteUnbindAdapterEx,
+    NdisFreeNetBufferListPool,
 )
-from condis_edu.samples.client.data import free_binding_pool
 from condis_edu.samples.client.state import ClAf, ClBinding, ClSap
 
 
@@ -70,6 +70,14 @@ def close_binding(binding: ClBinding) -> int:
     Status = NdisCloseAdapterEx(binding.NdisBindingHandle)
     binding.globals.bindings.remove(binding)
     return Status
+
+
+def free_binding_pool(binding: ClBinding) -> None:
+    """Free the binding's NBL pool (``data.py`` allocates it on the first send) once every NBL
+    is back, at unbind."""
+    if binding.nbl_pool is not None:
+        NdisFreeNetBufferListPool(binding.nbl_pool)
+        binding.nbl_pool = None
 
 
 def af_closed(binding: ClBinding) -> None:

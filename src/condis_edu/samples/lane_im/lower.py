@@ -20,6 +20,7 @@ from condis_edu.ndis import (
 from condis_edu.samples.client import af as cl_af
 from condis_edu.samples.client import bind as cl_bind
 from condis_edu.samples.client import calls as cl_calls
+from condis_edu.samples.client import deletion as cl_deletion
 from condis_edu.samples.client import teardown as cl_teardown
 from condis_edu.samples.client.state import ClBinding, ClVc
 from condis_edu.samples.lane_im import miniport
@@ -90,8 +91,10 @@ def LaneUnbindAdapterEx(UnbindContext: NDIS_HANDLE, ProtocolBindingContext: ClBi
 def LaneCoSendNetBufferListsComplete(
     ProtocolVcContext: ClVc, NetBufferLists: NET_BUFFER_LIST, SendCompleteFlags: int
 ) -> None:
-    """Our copies went out: complete the frames they carried, upward."""
+    """Our copies went out: complete the frames they carried, upward. A VC whose deletion NDIS
+    refused while it held our sends may go now (the client's rule, ``client/deletion.py``)."""
     miniport.lower_send_complete(NetBufferLists)
+    cl_deletion.delete_if_idle(ProtocolVcContext)
 
 
 def LaneCoReceiveNetBufferLists(
