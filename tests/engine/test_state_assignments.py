@@ -1,7 +1,8 @@
 """Every state change goes through a table: no module of the library assigns a state itself.
 
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
-state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``), whether by
+state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, and the reset
+views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive), whether by
 ``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
 and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from condis_edu._library.ddi.datapath import state_of
+from condis_edu._library.states.adapter import RESET_TABLE, ResetInput, ResetState
 from condis_edu._library.states.vc import VcFlags
 from condis_edu.samples.client import app as client_app
 from condis_edu.testing import loopback_machine
@@ -31,8 +34,13 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 """``setattr`` calls with a computed name that are known not to write a state: (file, name expression)."""
 
 
+STATE_NAMES: frozenset[str] = frozenset({"state", "flags", "reset_pending", "resetting"})
+"""Attribute names that hold a state (besides any ``*_state``): a reset lives in ``Adapter.reset_state``;
+``reset_pending`` and ``resetting`` are read-only views of it, never separate records."""
+
+
 def _state_like(name: str) -> bool:
-    return name in ("state", "flags") or name.endswith("_state")
+    return name in STATE_NAMES or name.endswith("_state")
 
 
 def _assigned_attributes(target: ast.expr) -> list[ast.Attribute]:
@@ -111,7 +119,7 @@ def test_no_state_is_assigned_outside_the_table_mover() -> None:
 def test_the_scan_looks_at_the_library() -> None:
     core = (LIBRARY / "core.py").read_text(encoding="utf-8")
     assert "setattr(obj, attr, cell.target)" in core  # the movers are where MOVERS says they are
-    assert "obj.flags = replace(obj.flags, **changes)" in core
+    assert "obj.flags = new" in core
     assert len(list(LIBRARY.rglob("*.py"))) > 20
 
 
@@ -125,6 +133,11 @@ def test_the_scan_looks_at_the_library() -> None:
         ("def f(a, b):\n    a.state, b.x = 1, 2\n", 1),
         ("def f(a):\n    a.state += 1\n", 1),
         ("def f(a):\n    setattr(a, 'state', 1)\n", 1),
+        ("def f(adapter):\n    adapter.reset_pending = True\n", 1),
+        ("def f(adapter):\n    adapter.reset_state = None\n", 1),
+        ("def f(state):\n    state.resetting = set()\n", 1),
+        ("def f(adapter):\n    setattr(adapter, 'reset_pending', False)\n", 1),
+        ("class D:\n    def __init__(self, lib):\n        lib.resetting = set()\n", 1),
         ("def f(a, name):\n    setattr(a, name, 1)\n", 1),
         ("def f(a, field):\n    setattr(a, field, 1)\n", 1),
         ("class A:\n    def __init__(self, other):\n        other.state = 1\n", 1),
@@ -186,3 +199,34 @@ def test_vc_flags_are_frozen_and_read_only_on_the_vc() -> None:
     assert before == VcFlags()
     m._lib.mark(vc, must_delete=True)
     assert vc.must_delete and vc.flags is not before and not before.must_delete
+
+
+def test_a_reset_is_read_from_the_reset_table_only() -> None:
+    m, nic = loopback_machine()
+    assert nic.reset_state is ResetState.IDLE and not nic.resetting and not nic.reset_pending
+    with pytest.raises(AttributeError):
+        nic.reset_pending = True  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        nic.resetting = True  # type: ignore[misc]
+    assert not hasattr(state_of(m._lib), "resetting")  # the data path keeps no reset record of its own
+    m._lib.force(nic, "reset_state", RESET_TABLE, ResetInput.RESET)
+    assert nic.resetting and not nic.reset_pending
+    m._lib.force(nic, "reset_state", RESET_TABLE, ResetInput.RESET_PENDED)
+    assert nic.resetting and nic.reset_pending
+    assert "[reset] adapter#1 IN_PROGRESS -> PENDING" in m.trace.to_text()
+
+
+def test_mark_is_traced_like_a_move_and_a_mark_that_changes_nothing_is_not() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    vc = nic.vcs[0]
+    start = len(m.trace)
+    m._lib.mark(vc, must_delete=False)  # already False: nothing changes, nothing is recorded
+    assert len(m.trace) == start
+    m._lib.mark(vc, must_delete=True, incoming_rejected=False, incoming_close_status=0xC0000001)
+    lines = m.trace.to_text(start=start).splitlines()
+    assert len(lines) == 1
+    assert lines[0].endswith(
+        f"[flags] {vc.handle.label} must_delete FALSE -> TRUE, incoming_close_status NULL -> NDIS_STATUS_FAILURE"
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.adapter import AdapterState, ResetState
 from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
 from condis_edu._library.states.binding import BindingState
 from condis_edu._library.states.call import CallPending, CallState
@@ -123,8 +123,18 @@ class Adapter:
         self.restart_pending = False
         self.outstanding_sends = 0
         self.outstanding_receives = 0
-        self.reset_pending = False
+        self.reset_state = ResetState.IDLE
+        """Where a reset stands (``RESET_TABLE``; only ``NdisLibrary.move`` changes it)."""
+
+    @property
+    def resetting(self) -> bool:
+        """Between RESET_START and RESET_END: NDIS refuses sends and OIDs (R4.22). Read-only."""
+        return self.reset_state is not ResetState.IDLE
+
+    @property
+    def reset_pending(self) -> bool:
         """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
+        return self.reset_state is ResetState.PENDING
 
     @property
     def driver(self) -> Driver:

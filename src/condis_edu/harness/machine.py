@@ -611,7 +611,7 @@ def _data_path_snapshot(lib: NdisLibrary) -> tuple[Any, ...]:
         (registry.nbl_serial, registry.nb_serial, registry.mdl_serial),
         state.ndis_held,
         state.completed_by_ndis,
-        tuple(sorted(a.name for a in state.resetting)),
+        tuple(sorted(a.name for a in lib.adapters if a.resetting)),
         state.waiting,
     )
 
