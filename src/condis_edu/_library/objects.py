@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from condis_edu._library.states.adapter import AdapterState, ResetState
+from condis_edu._library.states.adapter import AdapterFlags, AdapterState, ResetState
 from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
 from condis_edu._library.states.binding import BindingState
 from condis_edu._library.states.call import CallPending, CallState
@@ -125,6 +125,8 @@ class Adapter:
         self.outstanding_receives = 0
         self.reset_state = ResetState.IDLE
         """Where a reset stands (``RESET_TABLE``; only ``NdisLibrary.move`` changes it)."""
+        self.flags = AdapterFlags()
+        """The stack-pause record (frozen: only ``NdisLibrary.mark`` replaces it)."""
 
     @property
     def resetting(self) -> bool:
@@ -160,6 +162,8 @@ class Binding:
         self.cm_registrations: list[AfRegistration] = []
         self.pnp_pending = False
         self.pnp_continuation: Callable[[int], None] | None = None
+        self.pnp_waiters: list[Callable[[], None]] = []
+        """What waits for the PnP event that is out (a stack pause, an unbind): run once it completes."""
 
     @property
     def driver(self) -> Driver:

@@ -24,6 +24,7 @@ https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_r
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, StateTable
@@ -127,3 +128,17 @@ RESET_TABLE: Final = StateTable(
     },
 )
 """The reset table: one reset at a time per adapter."""
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterFlags:
+    """What NDIS remembers about a stack pause beside the adapter's state.
+
+    The adapter stays ``RUNNING`` while NDIS pauses the bindings above it; only then does
+    ``MiniportPause`` start. Frozen: only ``NdisLibrary.mark`` replaces it (each change traced).
+    """
+
+    stack_pausing: bool = False
+    """NDIS sent NetEventPause to the bindings above and waits for all of them to be Paused."""
+    restart_queued: bool = False
+    """A restart was asked for during the stack pause: it runs once the adapter is Paused."""
