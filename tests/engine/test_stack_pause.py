@@ -320,3 +320,24 @@ def test_a_pause_waits_for_a_pending_net_event_restart_then_pauses_the_binding()
     ]
     assert order == sorted(order)
     assert nic.state is AdapterState.PAUSED and client.state is BindingState.PAUSED
+
+
+def test_a_bind_that_completes_while_the_stack_pauses_stays_paused_until_the_restart() -> None:
+    m, nic = loopback_machine()
+    m.unbind("client", nic)
+    cm = next(b for b in nic.bindings if b.protocol.driver.name == "call_manager")
+    held: list[Any] = []
+    _pend_pause(cm, held)
+    m.pause_adapter(nic)
+    assert nic.flags.stack_pausing
+    start = len(m.trace.to_text().splitlines())
+    client = m.bind("client", nic)
+    assert client is not None and client.state is BindingState.PAUSED  # not restarted over a pausing stack
+    assert not any("NetEventRestart" in line for line in _new_lines(m, start))
+    _complete_pause(m, cm, held)
+    assert nic.state is AdapterState.PAUSED and client.state is BindingState.PAUSED
+    m.restart_adapter(nic)
+    lines = _new_lines(m, start)
+    running = _position(lines, "[adapter] adapter#1 RESTARTING -> RUNNING")
+    assert running < _position(lines, f"ProtocolNetPnPEvent({client.handle.label}, NetEventRestart)")
+    assert client.state is BindingState.RUNNING

@@ -547,6 +547,8 @@ class Machine:
                 a.handle.label,
                 a.name,
                 a.state.name,
+                a.reset_state.name,
+                a.flags,
                 a.pause_pending,
                 a.restart_pending,
                 tuple(
