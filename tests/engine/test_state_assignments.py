@@ -1,8 +1,9 @@
 """Every state change goes through a table: no module of the library assigns a state itself.
 
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
-state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, and the reset
-views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive), whether by
+state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, the reset
+views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive, and the adapter's
+``.pause_pending``/``.restart_pending``, views of its frozen ``flags``), whether by
 ``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
 and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
@@ -34,9 +35,12 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 """``setattr`` calls with a computed name that are known not to write a state: (file, name expression)."""
 
 
-STATE_NAMES: frozenset[str] = frozenset({"state", "flags", "reset_pending", "resetting"})
+STATE_NAMES: frozenset[str] = frozenset(
+    {"state", "flags", "reset_pending", "resetting", "pause_pending", "restart_pending"}
+)
 """Attribute names that hold a state (besides any ``*_state``): a reset lives in ``Adapter.reset_state``;
-``reset_pending`` and ``resetting`` are read-only views of it, never separate records."""
+``reset_pending`` and ``resetting`` are read-only views of it, ``pause_pending`` and ``restart_pending``
+of ``Adapter.flags``, never separate records."""
 
 
 def _state_like(name: str) -> bool:
@@ -134,6 +138,8 @@ def test_the_scan_looks_at_the_library() -> None:
         ("def f(a):\n    a.state += 1\n", 1),
         ("def f(a):\n    setattr(a, 'state', 1)\n", 1),
         ("def f(adapter):\n    adapter.reset_pending = True\n", 1),
+        ("def f(adapter):\n    adapter.pause_pending = False\n", 1),
+        ("def f(adapter):\n    adapter.restart_pending = True\n", 1),
         ("def f(adapter):\n    adapter.reset_state = None\n", 1),
         ("def f(state):\n    state.resetting = set()\n", 1),
         ("def f(adapter):\n    setattr(adapter, 'reset_pending', False)\n", 1),

@@ -119,8 +119,6 @@ class Adapter:
         self.bindings: list[Binding] = []
         self.af_registrations: list[AfRegistration] = []
         self.vcs: list[Vc] = []
-        self.pause_pending = False
-        self.restart_pending = False
         self.outstanding_sends = 0
         self.outstanding_receives = 0
         self.reset_state = ResetState.IDLE
@@ -132,6 +130,16 @@ class Adapter:
     def resetting(self) -> bool:
         """Between RESET_START and RESET_END: NDIS refuses sends and OIDs (R4.22). Read-only."""
         return self.reset_state is not ResetState.IDLE
+
+    @property
+    def pause_pending(self) -> bool:
+        """MiniportPause returned NDIS_STATUS_PENDING; NdisMPauseComplete has not come yet. Read-only."""
+        return self.flags.pause_pending
+
+    @property
+    def restart_pending(self) -> bool:
+        """MiniportRestart returned NDIS_STATUS_PENDING; NdisMRestartComplete has not come yet. Read-only."""
+        return self.flags.restart_pending
 
     @property
     def reset_pending(self) -> bool:

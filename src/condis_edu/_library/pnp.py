@@ -156,7 +156,7 @@ def restart_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
         lib, adapter.driver, adapter.miniport.chars, "RestartHandler", (adapter.context, params), (adapter.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        adapter.restart_pending = True
+        lib.mark(adapter, restart_pending=True)
         return
     finish_restart(lib, adapter, status, "MiniportRestart")
 
@@ -166,7 +166,8 @@ def finish_restart(lib: NdisLibrary, adapter: Adapter, status: int, call: str) -
     if status not in (NDIS_STATUS_SUCCESS, NDIS_STATUS_RESOURCES, NDIS_STATUS_FAILURE):
         lib.report("R5.23", adapter.driver, call, f"restart ended with {status_name(status)}")
         status = NDIS_STATUS_FAILURE
-    adapter.restart_pending = False
+    if adapter.restart_pending:
+        lib.mark(adapter, restart_pending=False)
     if status == NDIS_STATUS_SUCCESS:
         lib.force(adapter, "state", ADAPTER_TABLE, AI.RESTART_SUCCEEDED)
         restart_bindings(lib, adapter)
@@ -240,7 +241,7 @@ def _pause_miniport(lib: NdisLibrary, adapter: Adapter) -> None:
         lib, adapter.driver, adapter.miniport.chars, "PauseHandler", (adapter.context, params), (adapter.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        adapter.pause_pending = True
+        lib.mark(adapter, pause_pending=True)
         return
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R5.18", adapter.driver, "MiniportPause", f"returned {status_name(status)}; a pause cannot fail")

@@ -132,11 +132,16 @@ RESET_TABLE: Final = StateTable(
 
 @dataclass(frozen=True, slots=True)
 class AdapterFlags:
-    """What NDIS remembers about a stack pause beside the adapter's state.
+    """What NDIS remembers about an adapter beside its state: pended handlers, a stack pause.
 
     The adapter stays ``RUNNING`` while NDIS pauses the bindings above it; only then does
     ``MiniportPause`` start. Frozen: only ``NdisLibrary.mark`` replaces it (each change traced).
     """
+
+    pause_pending: bool = False
+    """MiniportPause returned NDIS_STATUS_PENDING; NdisMPauseComplete must follow."""
+    restart_pending: bool = False
+    """MiniportRestart returned NDIS_STATUS_PENDING; NdisMRestartComplete must follow."""
 
     stack_pausing: bool = False
     """NDIS sent NetEventPause to the bindings above and waits for all of them to be Paused."""
