@@ -3,9 +3,10 @@
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
 state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, the reset
 views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive, and the adapter's
-``.pause_pending``/``.restart_pending``, views of its frozen ``flags``), whether by
+``.pause_pending``/``.restart_pending`` and the binding's ``.pnp_pending``, views of their frozen
+``flags``), whether by
 ``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
-and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
+and, for an object's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
 """
 
@@ -26,7 +27,7 @@ from condis_edu.testing import loopback_machine
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "condis_edu" / "_library"
 MOVERS = frozenset({("core.py", "move"), ("core.py", "mark")})
 """The only functions allowed to write a state: ``NdisLibrary.move`` (table states) and
-``NdisLibrary.mark`` (a VC's frozen ``flags`` record)."""
+``NdisLibrary.mark`` (an object's frozen ``flags`` record: VC, adapter, binding)."""
 
 
 ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
@@ -36,11 +37,11 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 
 
 STATE_NAMES: frozenset[str] = frozenset(
-    {"state", "flags", "reset_pending", "resetting", "pause_pending", "restart_pending"}
+    {"state", "flags", "reset_pending", "resetting", "pause_pending", "restart_pending", "pnp_pending"}
 )
 """Attribute names that hold a state (besides any ``*_state``): a reset lives in ``Adapter.reset_state``;
 ``reset_pending`` and ``resetting`` are read-only views of it, ``pause_pending`` and ``restart_pending``
-of ``Adapter.flags``, never separate records."""
+of ``Adapter.flags``, ``pnp_pending`` of ``Binding.flags``: never separate records."""
 
 
 def _state_like(name: str) -> bool:
@@ -140,6 +141,7 @@ def test_the_scan_looks_at_the_library() -> None:
         ("def f(adapter):\n    adapter.reset_pending = True\n", 1),
         ("def f(adapter):\n    adapter.pause_pending = False\n", 1),
         ("def f(adapter):\n    adapter.restart_pending = True\n", 1),
+        ("def f(binding):\n    binding.pnp_pending = True\n", 1),
         ("def f(adapter):\n    adapter.reset_state = None\n", 1),
         ("def f(state):\n    state.resetting = set()\n", 1),
         ("def f(adapter):\n    setattr(adapter, 'reset_pending', False)\n", 1),

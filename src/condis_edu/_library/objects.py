@@ -16,7 +16,7 @@ from typing import Any
 
 from condis_edu._library.states.adapter import AdapterFlags, AdapterState, ResetState
 from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
-from condis_edu._library.states.binding import BindingState
+from condis_edu._library.states.binding import BindingFlags, BindingState
 from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import VcFlags, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
@@ -168,10 +168,15 @@ class Binding:
         self.afs: list[Af] = []
         self.vcs: list[Vc] = []
         self.cm_registrations: list[AfRegistration] = []
-        self.pnp_pending = False
+        self.flags = BindingFlags()
         self.pnp_continuation: Callable[[int], None] | None = None
         self.pnp_waiters: list[Callable[[], None]] = []
         """What waits for the PnP event that is out (a stack pause, an unbind): run once it completes."""
+
+    @property
+    def pnp_pending(self) -> bool:
+        """ProtocolNetPnPEvent pended; NdisCompleteNetPnPEvent has not come yet. Read-only (``flags``)."""
+        return self.flags.pnp_pending
 
     @property
     def driver(self) -> Driver:

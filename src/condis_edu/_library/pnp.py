@@ -375,7 +375,8 @@ def pnp_event(
     protocol = binding.protocol
 
     def finish(status: int) -> None:
-        binding.pnp_pending = False
+        if binding.pnp_pending:
+            lib.mark(binding, pnp_pending=False)
         binding.pnp_continuation = None
         if status != NDIS_STATUS_SUCCESS:
             lib.report(
@@ -403,7 +404,7 @@ def pnp_event(
         (binding.handle, _EVENT_NAMES.get(event, str(event))),
     )
     if status == NDIS_STATUS_PENDING:
-        binding.pnp_pending = True
+        lib.mark(binding, pnp_pending=True)
         binding.pnp_continuation = finish
     else:
         finish(status)
@@ -543,7 +544,8 @@ def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
     if binding.state is not BindingState.CLOSING and binding.state is not BindingState.UNBOUND:
         lib.force(binding, "state", BINDING_TABLE, BI.DROP)
     continuation = binding.pnp_continuation
-    binding.pnp_pending = False  # a pended PnP event can no longer be completed: the handle is dead
+    if binding.pnp_pending:  # a pended PnP event can no longer be completed: the handle is dead
+        lib.mark(binding, pnp_pending=False)
     binding.pnp_continuation = None
     if continuation is not None:
         continuation(NDIS_STATUS_SUCCESS)  # NDIS ends it with the binding, so what waits on it goes on
