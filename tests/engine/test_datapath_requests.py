@@ -27,6 +27,7 @@ from condis_edu.ndis import (
     OID_GEN_CO_XMIT_PDUS_OK,
     NdisCoOidRequest,
     NdisMCoIndicateStatusEx,
+    NdisMResetComplete,
     NdisRequestQueryInformation,
 )
 from condis_edu.samples import client
@@ -188,8 +189,6 @@ def test_sends_and_oids_during_a_pended_reset_are_refused() -> None:
     assert ask(m, call, query(OID_GEN_CO_LINK_SPEED)) == NDIS_STATUS_RESET_IN_PROGRESS
     m.run_until_idle()
     assert cl_data.data_of(call).completed == {NDIS_STATUS_RESET_IN_PROGRESS: 2}
-    from condis_edu.ndis import NdisMResetComplete
-
     with m.running_as("loopback_miniport"):
         NdisMResetComplete(nic.handle, NDIS_STATUS_SUCCESS, False)
     with m.running_as("client"):
@@ -257,3 +256,29 @@ def test_a_supported_list_counted_in_oids_not_bytes_is_flagged() -> None:
     assert "4 bytes per item" in m.findings[0].detail
     assert ask(m, call, query(OID_GEN_CO_LINK_SPEED)) == NDIS_STATUS_INVALID_OID  # refusing a mandatory one
     assert [f.rule.id for f in m.findings] == ["R4.13", "R4.13"]
+
+
+def test_a_pended_reset_moves_through_the_reset_table_in_the_trace() -> None:
+    m, nic, call = machine()
+    nic.miniport.chars.ResetHandlerEx = lambda ctx: (NDIS_STATUS_PENDING, False)
+    start = len(m.trace)
+    m.reset_adapter(nic)
+    with m.running_as("client"):
+        cl_data.send_chain(call, cl_data.build_chain(call, 1, b"x"))
+    m.run_until_idle()
+    with m.running_as("loopback_miniport"):
+        NdisMResetComplete(nic.handle, NDIS_STATUS_SUCCESS, False)
+    lines = m.trace.to_text(start=start).splitlines()
+
+    def at(needle: str) -> int:
+        hits = [i for i, line in enumerate(lines) if needle in line]
+        assert hits, needle
+        return hits[0]
+
+    begun = at("[reset] adapter#1 IDLE -> IN_PROGRESS")
+    assert begun < at("MiniportResetEx(adapter#1)") < at("[reset] adapter#1 IN_PROGRESS -> PENDING")
+    refused = at("ProtocolCoSendNetBufferListsComplete(")
+    assert at("[reset] adapter#1 IN_PROGRESS -> PENDING") < refused < at("[reset] adapter#1 PENDING -> IDLE")
+    assert at("NdisMResetComplete(") < at("[reset] adapter#1 PENDING -> IDLE")
+    assert cl_data.data_of(call).completed == {NDIS_STATUS_RESET_IN_PROGRESS: 1}
+    assert not nic.resetting

@@ -1,9 +1,12 @@
 """Every state change goes through a table: no module of the library assigns a state itself.
 
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
-state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``), whether by
+state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, the reset
+views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive, and the adapter's
+``.pause_pending``/``.restart_pending`` and the binding's ``.pnp_pending``, views of their frozen
+``flags``), whether by
 ``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
-and, for a VC's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
+and, for an object's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
 """
 
@@ -15,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from condis_edu._library.ddi.datapath import state_of
+from condis_edu._library.states.adapter import RESET_TABLE, ResetInput, ResetState
 from condis_edu._library.states.vc import VcFlags
 from condis_edu.samples.client import app as client_app
 from condis_edu.testing import loopback_machine
@@ -22,7 +27,7 @@ from condis_edu.testing import loopback_machine
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "condis_edu" / "_library"
 MOVERS = frozenset({("core.py", "move"), ("core.py", "mark")})
 """The only functions allowed to write a state: ``NdisLibrary.move`` (table states) and
-``NdisLibrary.mark`` (a VC's frozen ``flags`` record)."""
+``NdisLibrary.mark`` (an object's frozen ``flags`` record: VC, adapter, binding)."""
 
 
 ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
@@ -31,8 +36,16 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 """``setattr`` calls with a computed name that are known not to write a state: (file, name expression)."""
 
 
+STATE_NAMES: frozenset[str] = frozenset(
+    {"state", "flags", "reset_pending", "resetting", "pause_pending", "restart_pending", "pnp_pending"}
+)
+"""Attribute names that hold a state (besides any ``*_state``): a reset lives in ``Adapter.reset_state``;
+``reset_pending`` and ``resetting`` are read-only views of it, ``pause_pending`` and ``restart_pending``
+of ``Adapter.flags``, ``pnp_pending`` of ``Binding.flags``: never separate records."""
+
+
 def _state_like(name: str) -> bool:
-    return name in ("state", "flags") or name.endswith("_state")
+    return name in STATE_NAMES or name.endswith("_state")
 
 
 def _assigned_attributes(target: ast.expr) -> list[ast.Attribute]:
@@ -111,7 +124,7 @@ def test_no_state_is_assigned_outside_the_table_mover() -> None:
 def test_the_scan_looks_at_the_library() -> None:
     core = (LIBRARY / "core.py").read_text(encoding="utf-8")
     assert "setattr(obj, attr, cell.target)" in core  # the movers are where MOVERS says they are
-    assert "obj.flags = replace(obj.flags, **changes)" in core
+    assert "obj.flags = new" in core
     assert len(list(LIBRARY.rglob("*.py"))) > 20
 
 
@@ -125,6 +138,14 @@ def test_the_scan_looks_at_the_library() -> None:
         ("def f(a, b):\n    a.state, b.x = 1, 2\n", 1),
         ("def f(a):\n    a.state += 1\n", 1),
         ("def f(a):\n    setattr(a, 'state', 1)\n", 1),
+        ("def f(adapter):\n    adapter.reset_pending = True\n", 1),
+        ("def f(adapter):\n    adapter.pause_pending = False\n", 1),
+        ("def f(adapter):\n    adapter.restart_pending = True\n", 1),
+        ("def f(binding):\n    binding.pnp_pending = True\n", 1),
+        ("def f(adapter):\n    adapter.reset_state = None\n", 1),
+        ("def f(state):\n    state.resetting = set()\n", 1),
+        ("def f(adapter):\n    setattr(adapter, 'reset_pending', False)\n", 1),
+        ("class D:\n    def __init__(self, lib):\n        lib.resetting = set()\n", 1),
         ("def f(a, name):\n    setattr(a, name, 1)\n", 1),
         ("def f(a, field):\n    setattr(a, field, 1)\n", 1),
         ("class A:\n    def __init__(self, other):\n        other.state = 1\n", 1),
@@ -186,3 +207,34 @@ def test_vc_flags_are_frozen_and_read_only_on_the_vc() -> None:
     assert before == VcFlags()
     m._lib.mark(vc, must_delete=True)
     assert vc.must_delete and vc.flags is not before and not before.must_delete
+
+
+def test_a_reset_is_read_from_the_reset_table_only() -> None:
+    m, nic = loopback_machine()
+    assert nic.reset_state is ResetState.IDLE and not nic.resetting and not nic.reset_pending
+    with pytest.raises(AttributeError):
+        nic.reset_pending = True  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        nic.resetting = True  # type: ignore[misc]
+    assert not hasattr(state_of(m._lib), "resetting")  # the data path keeps no reset record of its own
+    m._lib.force(nic, "reset_state", RESET_TABLE, ResetInput.RESET)
+    assert nic.resetting and not nic.reset_pending
+    m._lib.force(nic, "reset_state", RESET_TABLE, ResetInput.RESET_PENDED)
+    assert nic.resetting and nic.reset_pending
+    assert "[reset] adapter#1 IN_PROGRESS -> PENDING" in m.trace.to_text()
+
+
+def test_mark_is_traced_like_a_move_and_a_mark_that_changes_nothing_is_not() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    vc = nic.vcs[0]
+    start = len(m.trace)
+    m._lib.mark(vc, must_delete=False)  # already False: nothing changes, nothing is recorded
+    assert len(m.trace) == start
+    m._lib.mark(vc, must_delete=True, incoming_rejected=False, incoming_close_status=0xC0000001)
+    lines = m.trace.to_text(start=start).splitlines()
+    assert len(lines) == 1
+    assert lines[0].endswith(
+        f"[flags] {vc.handle.label} must_delete FALSE -> TRUE, incoming_close_status NULL -> NDIS_STATUS_FAILURE"
+    )

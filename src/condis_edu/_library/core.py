@@ -8,6 +8,15 @@ Everything that crosses the NDIS boundary goes through two methods:
   handler's documented shape, and turns an exception escaping driver code into a
   simulated bug check (the machine halts; later calls raise ``SimulationHalted``).
 
+State changes go through two more methods, and both are traced. ``NdisLibrary.move`` steps
+one of the state tables (``condis_edu._library.states``) and records ``[table] label OLD -> NEW``;
+``NdisLibrary.mark`` replaces an object's frozen ``flags`` record and records one ``[flags]``
+line with every field it changed. The rule that keeps the trace readable: a mark is for what
+NDIS remembers about an object on its control path (a pending activation, a rejected incoming
+call), never for per-NBL bookkeeping; the data path's counts and holders are not states and
+stay out of the trace (the DDI calls that change them are already there). A mark that changes
+no value records nothing.
+
 The DDI implementations live in ``condis_edu._library.ddi.*`` and are re-exported by
 ``condis_edu.ndis``; they find their library through the handles they are given.
 """
@@ -274,8 +283,20 @@ class NdisLibrary:
         return cell
 
     def mark(self, obj: Any, **changes: Any) -> None:
-        """Replace *obj*'s frozen ``flags`` record with one that has *changes* (the only writer)."""
-        obj.flags = replace(obj.flags, **changes)
+        """Replace *obj*'s frozen ``flags`` record with one that has *changes* (the only writer).
+
+        Traced like a move: one ``[flags]`` line naming every field whose value changed. A mark
+        that changes nothing (setting a field to the value it has) records nothing, as a table
+        input that is refused moves nothing.
+        """
+        old = obj.flags
+        new = replace(old, **changes)
+        obj.flags = new
+        if self.trace.enabled:
+            changed = [(name, getattr(old, name), value) for name, value in changes.items()]
+            changed = [change for change in changed if change[1] != change[2]]
+            if changed:
+                self.trace.change(_label(obj), "flags", changed)
 
     def force(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> None:
         """Apply a move the engine has already validated (raises if the table disagrees)."""

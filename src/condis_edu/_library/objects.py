@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.adapter import AdapterFlags, AdapterState, ResetState
 from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
-from condis_edu._library.states.binding import BindingState
+from condis_edu._library.states.binding import BindingFlags, BindingState
 from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import VcFlags, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
@@ -119,12 +119,32 @@ class Adapter:
         self.bindings: list[Binding] = []
         self.af_registrations: list[AfRegistration] = []
         self.vcs: list[Vc] = []
-        self.pause_pending = False
-        self.restart_pending = False
         self.outstanding_sends = 0
         self.outstanding_receives = 0
-        self.reset_pending = False
+        self.reset_state = ResetState.IDLE
+        """Where a reset stands (``RESET_TABLE``; only ``NdisLibrary.move`` changes it)."""
+        self.flags = AdapterFlags()
+        """The stack-pause record (frozen: only ``NdisLibrary.mark`` replaces it)."""
+
+    @property
+    def resetting(self) -> bool:
+        """Between RESET_START and RESET_END: NDIS refuses sends and OIDs (R4.22). Read-only."""
+        return self.reset_state is not ResetState.IDLE
+
+    @property
+    def pause_pending(self) -> bool:
+        """MiniportPause returned NDIS_STATUS_PENDING; NdisMPauseComplete has not come yet. Read-only."""
+        return self.flags.pause_pending
+
+    @property
+    def restart_pending(self) -> bool:
+        """MiniportRestart returned NDIS_STATUS_PENDING; NdisMRestartComplete has not come yet. Read-only."""
+        return self.flags.restart_pending
+
+    @property
+    def reset_pending(self) -> bool:
         """MiniportResetEx returned NDIS_STATUS_PENDING and NdisMResetComplete has not come yet."""
+        return self.reset_state is ResetState.PENDING
 
     @property
     def driver(self) -> Driver:
@@ -148,8 +168,15 @@ class Binding:
         self.afs: list[Af] = []
         self.vcs: list[Vc] = []
         self.cm_registrations: list[AfRegistration] = []
-        self.pnp_pending = False
+        self.flags = BindingFlags()
         self.pnp_continuation: Callable[[int], None] | None = None
+        self.pnp_waiters: list[Callable[[], None]] = []
+        """What waits for the PnP event that is out (a stack pause, an unbind): run once it completes."""
+
+    @property
+    def pnp_pending(self) -> bool:
+        """ProtocolNetPnPEvent pended; NdisCompleteNetPnPEvent has not come yet. Read-only (``flags``)."""
+        return self.flags.pnp_pending
 
     @property
     def driver(self) -> Driver:

@@ -3,6 +3,35 @@
 The harness (``Machine``) calls these; drivers never do. Each function runs the handler
 calls NDIS would make and leaves pending completions (NdisMRestartComplete,
 NdisCompleteBindAdapterEx...) to the drivers, through the scheduler.
+
+Pausing and restarting a stack. NDIS pauses from the top and restarts from the bottom:
+
+* pause: ``NetEventPause`` to every binding above the adapter; a binding is Paused once its
+  protocol completed the event *and* its outstanding sends are complete (a protocol may answer
+  at once; NDIS still holds the binding in Pausing until then); only
+  when every binding is Paused does NDIS call ``MiniportPause``. ``AdapterFlags.stack_pausing``
+  marks that stretch, during which the adapter itself is still Running.
+* restart: ``MiniportRestart`` first; once the adapter is Running, ``NetEventRestart`` to every
+  Paused binding above it.
+
+The edge cases, each with the order it produces in the trace:
+
+* a binding already Pausing or Restarting (its protocol pended a PnP event, for an unbind or a
+  restart) is not sent a second event: the stack pause waits for that event to complete
+  (``Binding.pnp_waiters``), then pauses it if it is Running again; a Paused, Closing or
+  Opening binding carries no data and does not hold the pause back;
+* a second pause while the stack is pausing joins the first (one ``MiniportPause``);
+* a restart asked for while the stack is pausing (a NetEventPause pends) or while
+  ``MiniportPause`` pends is queued (``restart_queued``): the pause finishes, then
+  ``MiniportRestart``, then ``NetEventRestart``;
+* an unbind asked for while the binding is Pausing waits for the pause to complete, then
+  ``ProtocolUnbindAdapterEx`` (after the ``MiniportPause`` of a stack pause already waiting);
+* a bind that completes while the stack is pausing or the adapter is not Running leaves the
+  binding Paused; the adapter's restart restarts it.
+
+Pages: https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-driver-stack,
+https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-binding,
+https://learn.microsoft.com/windows-hardware/drivers/network/restarting-a-driver-stack
 """
 
 from __future__ import annotations
@@ -110,6 +139,15 @@ def _post_initialize_checks(lib: NdisLibrary, adapter: Adapter) -> None:
         lib.report("R1.38", driver, "MiniportInitializeEx", "an MCM returned without registering its address family")
 
 
+def request_restart(lib: NdisLibrary, adapter: Adapter) -> None:
+    """Restart *adapter* now if it is Paused; queue the restart if its stack is still pausing."""
+    if adapter.flags.stack_pausing or adapter.state is AdapterState.PAUSING:
+        if not adapter.flags.restart_queued:
+            lib.mark(adapter, restart_queued=True)
+        return
+    restart_adapter(lib, adapter)
+
+
 def restart_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
     """Paused -> Restarting: call MiniportRestart."""
     lib.force(adapter, "state", ADAPTER_TABLE, AI.RESTART)
@@ -118,7 +156,7 @@ def restart_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
         lib, adapter.driver, adapter.miniport.chars, "RestartHandler", (adapter.context, params), (adapter.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        adapter.restart_pending = True
+        lib.mark(adapter, restart_pending=True)
         return
     finish_restart(lib, adapter, status, "MiniportRestart")
 
@@ -128,7 +166,8 @@ def finish_restart(lib: NdisLibrary, adapter: Adapter, status: int, call: str) -
     if status not in (NDIS_STATUS_SUCCESS, NDIS_STATUS_RESOURCES, NDIS_STATUS_FAILURE):
         lib.report("R5.23", adapter.driver, call, f"restart ended with {status_name(status)}")
         status = NDIS_STATUS_FAILURE
-    adapter.restart_pending = False
+    if adapter.restart_pending:
+        lib.mark(adapter, restart_pending=False)
     if status == NDIS_STATUS_SUCCESS:
         lib.force(adapter, "state", ADAPTER_TABLE, AI.RESTART_SUCCEEDED)
         restart_bindings(lib, adapter)
@@ -151,28 +190,42 @@ def _restart_binding(lib: NdisLibrary, binding: Binding) -> None:
 
 
 def pause_adapter(lib: NdisLibrary, adapter: Adapter) -> None:
-    """Pause the stack on *adapter*: NetEventPause to every running binding, then MiniportPause.
+    """Pause the stack on *adapter*: NetEventPause to every binding above, then MiniportPause.
 
     NDIS pauses a driver stack from the top: each bound protocol gets a ``NetEventPause``
     (``ProtocolNetPnPEvent``; the binding goes Running -> Pausing -> Paused), and only once
     every binding is Paused does NDIS call ``MiniportPause`` (Running -> Pausing). A protocol
-    that pends the event holds the miniport's pause back until ``NdisCompleteNetPnPEvent``.
+    that pends the event holds the miniport's pause back until ``NdisCompleteNetPnPEvent``;
+    a pause asked for while one is under way joins it (see the module docstring).
     https://learn.microsoft.com/windows-hardware/drivers/network/pausing-a-driver-stack
     """
-    running = [b for b in adapter.bindings if b.state is BindingState.RUNNING and not b.pnp_pending]
-    waiting = len(running)
+    if adapter.flags.stack_pausing:
+        return  # the stack is already pausing: this request is the same pause
+    lib.mark(adapter, stack_pausing=True)
+    bindings = list(adapter.bindings)
+    waiting = len(bindings) + 1  # one more, released below, so that no binding ends it early
 
     def one_paused() -> None:
         nonlocal waiting
         waiting -= 1
         if waiting == 0:
+            lib.mark(adapter, stack_pausing=False)
             _pause_miniport(lib, adapter)
 
-    if not running:
-        _pause_miniport(lib, adapter)
-        return
-    for binding in running:
-        pnp_event(lib, binding, c.NetEventPause, BI.PAUSE, BI.PAUSE_DONE, one_paused)
+    for binding in bindings:
+        pause_binding(lib, binding, one_paused)
+    one_paused()
+
+
+def pause_binding(lib: NdisLibrary, binding: Binding, then: Callable[[], None]) -> None:
+    """Run *then* once *binding* carries no data: pause it if Running, wait out a PnP event in flight."""
+    state = binding.state
+    if state is BindingState.PAUSING or state is BindingState.RESTARTING:
+        binding.pnp_waiters.append(lambda: pause_binding(lib, binding, then))
+    elif state is BindingState.RUNNING:
+        pnp_event(lib, binding, c.NetEventPause, BI.PAUSE, BI.PAUSE_DONE, then)
+    else:  # Paused, Closing, Opening or gone: nothing flows through it
+        then()
 
 
 def _pause_miniport(lib: NdisLibrary, adapter: Adapter) -> None:
@@ -188,7 +241,7 @@ def _pause_miniport(lib: NdisLibrary, adapter: Adapter) -> None:
         lib, adapter.driver, adapter.miniport.chars, "PauseHandler", (adapter.context, params), (adapter.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        adapter.pause_pending = True
+        lib.mark(adapter, pause_pending=True)
         return
     if status != NDIS_STATUS_SUCCESS:
         lib.report("R5.18", adapter.driver, "MiniportPause", f"returned {status_name(status)}; a pause cannot fail")
@@ -198,9 +251,13 @@ def _pause_miniport(lib: NdisLibrary, adapter: Adapter) -> None:
 def finish_pause(lib: NdisLibrary, adapter: Adapter, call: str) -> None:
     """Pausing -> Paused, but only once every send and indicated receive is back (R5.19)."""
 
-    drain_then(
-        lib, adapter, "R5.19", adapter.driver, call, lambda: lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE_DONE)
-    )
+    def paused() -> None:
+        lib.force(adapter, "state", ADAPTER_TABLE, AI.PAUSE_DONE)
+        if adapter.flags.restart_queued:  # a restart asked for during the pause runs now
+            lib.mark(adapter, restart_queued=False)
+            restart_adapter(lib, adapter)
+
+    drain_then(lib, adapter, "R5.19", adapter.driver, call, paused)
 
 
 def halt_adapter_now(lib: NdisLibrary, adapter: Adapter, action: int = c.NdisHaltDeviceDisabled) -> None:
@@ -296,28 +353,47 @@ def finish_bind(lib: NdisLibrary, attempt: BindAttempt, status: int) -> None:
             drop_binding(lib, binding, "the bind failed")
         return
     lib.force(binding, "state", BINDING_TABLE, BI.BIND_SUCCEEDED)
-    _restart_binding(lib, binding)
+    adapter = binding.adapter
+    if adapter.state is AdapterState.RUNNING and not adapter.flags.stack_pausing:
+        _restart_binding(lib, binding)
+    # otherwise the binding stays Paused: the adapter's restart restarts it
 
 
 def pnp_event(
     lib: NdisLibrary, binding: Binding, event: int, start: BindingInput, done: BindingInput, then: Callable[[], None]
 ) -> None:
-    """Send a NetPnPEvent to a binding; continue with *then* once it completes."""
+    """Send a NetPnPEvent to a binding; continue with *then* once it completes.
+
+    A pause completes (Pausing -> Paused) only once the binding's sends are complete as well;
+    then *then* runs, then whatever waited for the event (``pnp_waiters``).
+    """
     lib.force(binding, "state", BINDING_TABLE, start)
+    in_flight = binding.state
     notification = NET_PNP_EVENT_NOTIFICATION(
         NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_DEFAULT, 1, 0), NetPnPEvent=NET_PNP_EVENT(NetEvent=event)
     )
     protocol = binding.protocol
 
     def finish(status: int) -> None:
-        binding.pnp_pending = False
+        if binding.pnp_pending:
+            lib.mark(binding, pnp_pending=False)
         binding.pnp_continuation = None
         if status != NDIS_STATUS_SUCCESS:
             lib.report(
                 "X1.05", binding.driver, "ProtocolNetPnPEvent", f"returned {status_name(status)} for event {event}"
             )
-        lib.force(binding, "state", BINDING_TABLE, done)
+        if done is BI.PAUSE_DONE:
+            _when_binding_drained(lib, binding, done_now)  # Paused only once its NBLs are back
+        else:
+            done_now()
+
+    def done_now() -> None:
+        waiting = _take_waiters(binding)  # taken first: *then* may close the binding (an unbind)
+        if binding.state is in_flight:  # else NDIS dropped the binding meanwhile
+            lib.force(binding, "state", BINDING_TABLE, done)
         then()
+        for waiter in waiting:
+            waiter()
 
     status = call_handler(
         lib,
@@ -328,13 +404,38 @@ def pnp_event(
         (binding.handle, _EVENT_NAMES.get(event, str(event))),
     )
     if status == NDIS_STATUS_PENDING:
-        binding.pnp_pending = True
+        lib.mark(binding, pnp_pending=True)
         binding.pnp_continuation = finish
     else:
         finish(status)
 
 
 _EVENT_NAMES = {c.NetEventRestart: "NetEventRestart", c.NetEventPause: "NetEventPause"}
+
+
+def _take_waiters(binding: Binding) -> list[Callable[[], None]]:
+    waiters = list(binding.pnp_waiters)
+    binding.pnp_waiters.clear()
+    return waiters
+
+
+def _when_binding_drained(lib: NdisLibrary, binding: Binding, then: Callable[[], None]) -> None:
+    """Run *then* once none of *binding*'s sends is outstanding on its VCs.
+
+    "Pausing a driver stack": the binding is Paused once its outstanding sends are complete;
+    receive indications still out are the miniport's pause to wait for (R5.19). The data of a
+    VC belongs to its client (to the call manager on a VC without an address family). NDIS
+    looks again on every tick of the scheduler until the last send is back.
+    """
+    if not any(
+        vc.outstanding_sends
+        for vc in binding.vcs
+        if (vc.client_binding is binding if vc.af is not None else vc.cm_binding is binding)
+    ):
+        then()
+        return
+    label = f"NDIS waits for the sends of {binding.handle.label} before it is Paused"
+    lib.schedule(label, lambda: _when_binding_drained(lib, binding, then), delay=1)
 
 
 def binding_running(lib: NdisLibrary, binding: Binding) -> None:
@@ -367,14 +468,13 @@ def queue_af_notify(lib: NdisLibrary, registration: AfRegistration, binding: Bin
 
 
 def unbind(lib: NdisLibrary, binding: Binding) -> None:
-    """Pause the binding if needed, then call ProtocolUnbindAdapterEx."""
-    if binding.state is BindingState.RUNNING:
-        pnp_event(lib, binding, c.NetEventPause, BI.PAUSE, BI.PAUSE_DONE, lambda: _unbind_paused(lib, binding))
-    elif binding.state is BindingState.PAUSED:
-        _unbind_paused(lib, binding)
+    """Pause the binding if needed (or wait for the PnP event in flight), then call ProtocolUnbindAdapterEx."""
+    pause_binding(lib, binding, lambda: _unbind_paused(lib, binding))
 
 
 def _unbind_paused(lib: NdisLibrary, binding: Binding) -> None:
+    if binding.state is not BindingState.PAUSED:
+        return  # already closing, or NDIS dropped it meanwhile
     lib.force(binding, "state", BINDING_TABLE, BI.UNBIND)
     handle = lib.handles.mint("unbindctx", None)
     attempt = UnbindAttempt(handle, binding)
@@ -443,6 +543,14 @@ def drop_binding(lib: NdisLibrary, binding: Binding, reason: str) -> None:
     lib.kill(binding.handle, reason)
     if binding.state is not BindingState.CLOSING and binding.state is not BindingState.UNBOUND:
         lib.force(binding, "state", BINDING_TABLE, BI.DROP)
+    continuation = binding.pnp_continuation
+    if binding.pnp_pending:  # a pended PnP event can no longer be completed: the handle is dead
+        lib.mark(binding, pnp_pending=False)
+    binding.pnp_continuation = None
+    if continuation is not None:
+        continuation(NDIS_STATUS_SUCCESS)  # NDIS ends it with the binding, so what waits on it goes on
+    for waiter in _take_waiters(binding):  # a stack pause or an unbind waiting for it goes on without it
+        waiter()
 
 
 def _teardown_af(lib: NdisLibrary, af: Af) -> None:

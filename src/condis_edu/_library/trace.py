@@ -2,7 +2,9 @@
 
 Events are immutable records (named tuples). ``CALL`` is a driver calling a DDI, ``UPCALL`` is NDIS
 calling a driver's handler, ``RETURN`` closes either of them, ``STATE`` is a state change
-of an NDIS object, ``FINDING`` is a verifier finding and ``NOTE`` a harness action.
+of an NDIS object (a move in one of its tables, ``[vc] vc#1 INACTIVE -> ACTIVATING``, or a
+change to its frozen flags record, ``[flags] vc#1 activation_pending FALSE -> TRUE``),
+``FINDING`` is a verifier finding and ``NOTE`` a harness action.
 
 One trace renders three ways: ``to_text()`` (golden files, doctests), ``to_table()``
 (Markdown) and ``to_mermaid()`` (a Mermaid ``sequenceDiagram``). ``sequence()`` and
@@ -239,6 +241,13 @@ class Trace:
             return
         before = old.name if old is not None else "(new)"
         self._add(EventKind.STATE, NDIS, NDIS, f"{label} {before} -> {new.name}", (machine,))
+
+    def change(self, label: str, record: str, changes: Sequence[tuple[str, object, object]]) -> None:
+        """Fields of an NDIS object's frozen record changed: ``(field, old, new)`` each, one line."""
+        if not self.enabled:
+            return
+        text = ", ".join(f"{field} {describe(old)} -> {describe(new)}" for field, old, new in changes)
+        self._add(EventKind.STATE, NDIS, NDIS, f"{label} {text}", (record,))
 
     def finding(self, driver: str, text: str) -> None:
         """A verifier finding."""

@@ -33,7 +33,14 @@ from condis_edu._library.ddi.intermediate import (
 from condis_edu._library.ddi.requests import reset_adapter
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
-from condis_edu._library.pnp import bind, halt_adapter_now, initialize_adapter, pause_adapter, restart_adapter, unbind
+from condis_edu._library.pnp import (
+    bind,
+    halt_adapter_now,
+    initialize_adapter,
+    pause_adapter,
+    request_restart,
+    unbind,
+)
 from condis_edu._library.states.adapter import AdapterState
 from condis_edu._library.states.af import AfPending
 from condis_edu._library.states.binding import BindingState
@@ -47,6 +54,9 @@ from condis_edu.verifier.core import VerifierMode
 from condis_edu.verifier.finding import FindingList
 
 __all__ = ["Machine"]
+
+_UNBINDABLE = frozenset({BindingState.RUNNING, BindingState.PAUSED, BindingState.PAUSING, BindingState.RESTARTING})
+"""Binding states an unbind may start from (Pausing/Restarting: it waits for the PnP event in flight)."""
 
 
 class Machine:
@@ -274,13 +284,20 @@ class Machine:
             self.run_until_idle()
 
     def restart_adapter(self, adapter: Adapter | str, *, run: bool = True) -> None:
-        """Restart a paused adapter: MiniportRestart, then ``NetEventRestart`` to each binding above."""
+        """Restart a paused adapter: MiniportRestart, then ``NetEventRestart`` to each binding above.
+
+        Asked for while the adapter is still pausing (a protocol pended NetEventPause, or
+        MiniportPause pended), the restart is queued: it runs once the pause has finished.
+        """
         target = self._adapter(adapter)
         self._check_top_level("restart_adapter")
-        if target.state is not AdapterState.PAUSED:
+        pausing = target.flags.stack_pausing or target.state is AdapterState.PAUSING
+        if target.state is not AdapterState.PAUSED and not pausing:
             raise HarnessError(f"{target.name} is {target.state.name}; only a PAUSED adapter can be restarted")
-        self._lib.trace.note(f"restart adapter {target.name}")
-        restart_adapter(self._lib, target)
+        if target.flags.restart_queued:
+            raise HarnessError(f"{target.name}: a restart is already queued behind its pause")
+        self._lib.trace.note(f"restart adapter {target.name}" + (" (queued behind its pause)" if pausing else ""))
+        request_restart(self._lib, target)
         above = self._stack_paused.pop(target.name, [])
         if above:
             restart_stack_above(self._lib, target, above)  # then the virtual miniports above it
@@ -382,9 +399,9 @@ class Machine:
 
     def _unbind(self, binding: Binding) -> None:
         lib = self._lib
-        if binding.state not in (BindingState.RUNNING, BindingState.PAUSED):
+        if binding.state not in _UNBINDABLE:
             self.run_until_idle()
-        if binding.state not in (BindingState.RUNNING, BindingState.PAUSED):
+        if binding.state not in _UNBINDABLE:
             return
         lib.trace.note(f"unbind {binding.protocol.driver.name} from {binding.adapter.name}")
         unbind(lib, binding)
@@ -530,6 +547,8 @@ class Machine:
                 a.handle.label,
                 a.name,
                 a.state.name,
+                a.reset_state.name,
+                a.flags,
                 a.pause_pending,
                 a.restart_pending,
                 tuple(
@@ -611,7 +630,7 @@ def _data_path_snapshot(lib: NdisLibrary) -> tuple[Any, ...]:
         (registry.nbl_serial, registry.nb_serial, registry.mdl_serial),
         state.ndis_held,
         state.completed_by_ndis,
-        tuple(sorted(a.name for a in state.resetting)),
+        tuple(sorted(a.name for a in lib.adapters if a.resetting)),
         state.waiting,
     )
 

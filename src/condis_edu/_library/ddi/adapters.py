@@ -90,7 +90,7 @@ def _pause_complete(lib: NdisLibrary, adapter: Adapter) -> None:
     if not adapter.pause_pending:
         lib.report("R5.27", adapter.driver, "NdisMPauseComplete", "no pause is pending on " + adapter.name)
         return
-    adapter.pause_pending = False
+    lib.mark(adapter, pause_pending=False)
 
     finish_pause(lib, adapter, "NdisMPauseComplete")
 

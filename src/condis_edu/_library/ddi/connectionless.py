@@ -311,9 +311,8 @@ def _indicate(
         lib.report("R3.20", caller, ddi, f"{caller.name} is not the miniport of {adapter.name}")
         return
     im_protocol = adapter.miniport.im_protocol
-    resetting = state_of(lib).resetting
-    if im_protocol is not None and resetting:
-        below = next((b.adapter for b in im_protocol.bindings if b.adapter in resetting), None)
+    if im_protocol is not None:
+        below = next((b.adapter for b in im_protocol.bindings if b.adapter.resetting), None)
         if below is not None:  # between RESET_START and RESET_END of the adapter under the IM
             lib.report("R4.30", caller, ddi, f"{below.name}, under {adapter.name}, is resetting: hold the indication")
             return

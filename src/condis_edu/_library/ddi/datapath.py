@@ -48,7 +48,7 @@ from condis_edu._library.ddi.pools import PoolRegistry
 from condis_edu._library.handlers import HANDLER_SPECS, HandlerSpec
 from condis_edu._library.objects import Adapter, Binding, Driver, Vc
 from condis_edu._library.ownership import owned_by, refuse, rollback, transfer, transfer_owned
-from condis_edu._library.states.adapter import AdapterState
+from condis_edu._library.states.adapter import AdapterState, ResetState
 from condis_edu._library.states.call import CallState
 from condis_edu._library.states.vc import VcState
 from condis_edu._library.trace import Chain
@@ -91,6 +91,7 @@ __all__ = [
 ]
 
 _RUNNING: Final = AdapterState.RUNNING
+_NO_RESET: Final = ResetState.IDLE
 _ACTIVE_VC: Final = VcState.ACTIVE
 _CLOSING_CALL: Final = CallState.CLOSING
 _DATA_VC_STATES: Final = frozenset({VcState.ACTIVE, VcState.REACTIVATING})
@@ -112,7 +113,7 @@ _new: Final = tuple.__new__
 
 
 class DataPathState:
-    """The data-path bookkeeping of one NDIS library: pools, owners, waiters, resets."""
+    """The data-path bookkeeping of one NDIS library: pools, owners, waiters."""
 
     def __init__(self, lib: NdisLibrary) -> None:
         self.lib = lib
@@ -121,7 +122,6 @@ class DataPathState:
         self.waiters: dict[object, list[Callable[[], None]]] = {}
         self.waiting = False
         """True while any waiter is registered (checked on the fast path)."""
-        self.resetting: set[Adapter] = set()
         self.ndis_held = 0
         """NBLs NDIS is holding to complete itself (refused sends not yet completed)."""
         self.completed_by_ndis = 0
@@ -446,7 +446,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             and head is not None
             and flags.__class__ is int
             and 0 <= flags <= 0xFFFFFFFF
-            and not path.state.resetting
+            and adapter.reset_state is _NO_RESET
         ):
             target = path.sent
             checked = False
@@ -470,7 +470,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
                 status = NDIS_STATUS_CLOSING
             elif vc.state not in _DATA_VC_STATES:
                 status = NDIS_STATUS_VC_NOT_ACTIVATED
-            elif adapter in path.state.resetting:
+            elif adapter.reset_state is not _NO_RESET:
                 status = NDIS_STATUS_RESET_IN_PROGRESS
             elif adapter.state is not _RUNNING:
                 status = NDIS_STATUS_PAUSED

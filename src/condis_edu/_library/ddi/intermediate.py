@@ -320,7 +320,7 @@ def restart_stack_above(lib: NdisLibrary, adapter: Adapter, paused: list[Adapter
     """Once *adapter* runs again, restart (bottom-up) the virtual miniports paused above it."""
 
     def check() -> None:
-        if adapter.state is AdapterState.RESTARTING:
+        if adapter.state is AdapterState.RESTARTING or adapter.flags.restart_queued:
             lib.schedule(f"NDIS waits for {adapter.name} to restart", check, delay=1)
             return
         if adapter.state is not AdapterState.RUNNING:

@@ -35,10 +35,9 @@ from typing import Any, Final
 
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi.common import called_on
-from condis_edu._library.ddi.datapath import state_of
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Af, Binding, Driver, Vc
-from condis_edu._library.states.adapter import OID_STATES
+from condis_edu._library.states.adapter import OID_STATES, RESET_TABLE, ResetInput
 from condis_edu.errors import HarnessError, StructureTypeError
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.oids import NDIS_OID_REQUEST_DATA, OID_CATALOGUE, NdisRequestQueryInformation, oid_name
@@ -237,7 +236,7 @@ def _co_oid_request(
             "(NdisOidDoubleRequest): use a new NDIS_OID_REQUEST",
         )
         return NDIS_STATUS_INVALID_PARAMETER
-    if adapter in state_of(lib).resetting:
+    if adapter.resetting:
         return NDIS_STATUS_RESET_IN_PROGRESS
     if af is None:
         info = OID_CATALOGUE.get(_oid_of(request))
@@ -567,25 +566,22 @@ def reset_adapter(lib: NdisLibrary, adapter: Adapter) -> int:
     """
     if adapter.miniport.chars.ResetHandlerEx is None:
         raise HarnessError(f"{adapter.name}'s driver registered no MiniportResetEx (ResetHandlerEx is NULL)")
-    state = state_of(lib)
-    if adapter in state.resetting:
+    if adapter.resetting:
         raise HarnessError(f"{adapter.name} is already resetting")
-    state.resetting.add(adapter)
+    lib.force(adapter, "reset_state", RESET_TABLE, ResetInput.RESET)
     _ndis_status(lib, adapter, NDIS_STATUS_RESET_START)
     result = lib.upcall(
         adapter.driver, SPEC_MP_RESET, adapter.miniport.chars.ResetHandlerEx, (adapter.context,), (adapter.handle,)
     )
     status, addressing = result if isinstance(result, tuple) else (result, False)
     if status == NDIS_STATUS_PENDING:
-        adapter.reset_pending = True
+        lib.force(adapter, "reset_state", RESET_TABLE, ResetInput.RESET_PENDED)
         return int(status)
     _finish_reset(lib, adapter, int(status), bool(addressing), "MiniportResetEx")
     return int(status)
 
 
 def _finish_reset(lib: NdisLibrary, adapter: Adapter, status: int, addressing: bool, call: str) -> None:
-    state = state_of(lib)
-    adapter.reset_pending = False
     minor = adapter.miniport.chars.MinorNdisVersion
     if adapter.outstanding_sends and isinstance(minor, int) and minor >= 30:
         lib.report(
@@ -595,7 +591,7 @@ def _finish_reset(lib: NdisLibrary, adapter: Adapter, status: int, addressing: b
             f"the reset completed with {adapter.outstanding_sends} send(s) "
             "still outstanding; complete queued sends before the reset completes (NDIS 6.30+)",
         )
-    state.resetting.discard(adapter)
+    lib.force(adapter, "reset_state", RESET_TABLE, ResetInput.RESET_DONE)
     allowed = (NDIS_STATUS_SUCCESS, NDIS_STATUS_RESET_IN_PROGRESS, NDIS_STATUS_SOFT_ERRORS, NDIS_STATUS_HARD_ERRORS)
     if status not in allowed:
         lib.report("R4.23", adapter.driver, call, f"reset ended with {status_name(status)}")

@@ -11,12 +11,20 @@ the engine records an adapter that went away without being paused (no ``Miniport
 Sends and receives happen only in ``RUNNING`` and ``PAUSING`` (R5.15); the data path
 checks ``SEND_STATES``.
 
-Page: https://learn.microsoft.com/windows-hardware/drivers/network/miniport-adapter-states-and-operations
+A reset is not one of the documented adapter states: it runs beside them. ``RESET_TABLE``
+is the adapter's second machine (``Adapter.reset_state``): NDIS indicates RESET_START and
+calls ``MiniportResetEx`` (``IN_PROGRESS``); a pended reset waits for ``NdisMResetComplete``
+(``PENDING``); RESET_END brings it back to ``IDLE``. While it is not ``IDLE`` NDIS answers
+sends and OID requests with NDIS_STATUS_RESET_IN_PROGRESS (R4.22).
+
+Pages: https://learn.microsoft.com/windows-hardware/drivers/network/miniport-adapter-states-and-operations,
+https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_reset
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, StateTable
@@ -85,3 +93,57 @@ SEND_STATES: Final = frozenset({S.RUNNING, S.PAUSING})
 """States in which sends and receive indications are allowed (R5.15)."""
 OID_STATES: Final = frozenset({S.PAUSED, S.RESTARTING, S.RUNNING, S.PAUSING})
 """States in which OID requests are handled (R5.15)."""
+
+
+class ResetState(enum.Enum):
+    """Where a reset of the adapter stands (beside the adapter state)."""
+
+    IDLE = "no reset"
+    IN_PROGRESS = "RESET_START indicated, MiniportResetEx called"
+    PENDING = "MiniportResetEx returned NDIS_STATUS_PENDING; NdisMResetComplete must follow"
+
+
+class ResetInput(enum.Enum):
+    """What happens to a reset."""
+
+    RESET = "NDIS indicates RESET_START and calls MiniportResetEx"
+    RESET_PENDED = "MiniportResetEx returned NDIS_STATUS_PENDING"
+    RESET_DONE = "the reset completed (MiniportResetEx returned a final status, or NdisMResetComplete); RESET_END"
+
+
+R, RI = ResetState, ResetInput
+
+RESET_TABLE: Final = StateTable(
+    name="reset",
+    title="Adapter reset",
+    states=ResetState,
+    inputs=ResetInput,
+    initial=R.IDLE,
+    page="https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nc-ndis-miniport_reset",
+    cells={
+        (R.IDLE, RI.RESET): Move(R.IN_PROGRESS),
+        (R.IN_PROGRESS, RI.RESET_PENDED): Move(R.PENDING),
+        (R.IN_PROGRESS, RI.RESET_DONE): Move(R.IDLE),
+        (R.PENDING, RI.RESET_DONE): Move(R.IDLE),
+    },
+)
+"""The reset table: one reset at a time per adapter."""
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterFlags:
+    """What NDIS remembers about an adapter beside its state: pended handlers, a stack pause.
+
+    The adapter stays ``RUNNING`` while NDIS pauses the bindings above it; only then does
+    ``MiniportPause`` start. Frozen: only ``NdisLibrary.mark`` replaces it (each change traced).
+    """
+
+    pause_pending: bool = False
+    """MiniportPause returned NDIS_STATUS_PENDING; NdisMPauseComplete must follow."""
+    restart_pending: bool = False
+    """MiniportRestart returned NDIS_STATUS_PENDING; NdisMRestartComplete must follow."""
+
+    stack_pausing: bool = False
+    """NDIS sent NetEventPause to the bindings above and waits for all of them to be Paused."""
+    restart_queued: bool = False
+    """A restart was asked for during the stack pause: it runs once the adapter is Paused."""

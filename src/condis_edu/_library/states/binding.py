@@ -14,6 +14,7 @@ Page: https://learn.microsoft.com/windows-hardware/drivers/network/binding-state
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, StateTable
@@ -73,3 +74,11 @@ BINDING_TABLE: Final = StateTable(
     },
 )
 """The binding table."""
+
+
+@dataclass(frozen=True, slots=True)
+class BindingFlags:
+    """What NDIS remembers about a binding beside its state (frozen: only ``NdisLibrary.mark``)."""
+
+    pnp_pending: bool = False
+    """ProtocolNetPnPEvent returned NDIS_STATUS_PENDING; NdisCompleteNetPnPEvent must follow."""
