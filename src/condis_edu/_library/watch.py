@@ -36,7 +36,16 @@ from condis_edu._library import core as _library
 from condis_edu._library.ddi import pools as pools_module
 from condis_edu.mirror.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST, Holder, HolderKind
 
-__all__ = ["WatchedMdl", "WatchedNetBuffer", "WatchedNetBufferList", "look", "unwatch", "watch", "watch_held_by"]
+__all__ = [
+    "WatchedMdl",
+    "WatchedNetBuffer",
+    "WatchedNetBufferList",
+    "look",
+    "ndis_is_looking",
+    "unwatch",
+    "watch",
+    "watch_held_by",
+]
 
 _NDIS_MODULES: Final = ("condis_edu._library", "condis_edu.verifier", "condis_edu.harness")
 _MACRO_MODULES: Final = ("condis_edu.mirror", "condis_edu._library.boundary")
@@ -44,6 +53,16 @@ _MACRO_MODULES: Final = ("condis_edu.mirror", "condis_edu._library.boundary")
 every DDI of ``condis_edu.ndis`` (so a DDI's hook sees the driver that called the DDI)."""
 _get = object.__getattribute__
 _set = object.__setattr__
+
+
+def ndis_is_looking(depth: int) -> bool:
+    """Is the code *depth* frames above the caller NDIS itself? (A ``condis_edu.mirror`` macro counts as its caller.)"""
+    frame = sys._getframe(depth + 1)
+    module = frame.f_globals.get("__name__", "")
+    while (module.startswith(_MACRO_MODULES) or frame.f_code in _PASS_THROUGH) and frame.f_back is not None:
+        frame = frame.f_back
+        module = frame.f_globals.get("__name__", "")
+    return bool(module.startswith(_NDIS_MODULES))
 
 
 def look(nbl: NET_BUFFER_LIST, what: str, write: bool, depth: int, verb: str = "") -> bool:
@@ -66,12 +85,7 @@ def look(nbl: NET_BUFFER_LIST, what: str, write: bool, depth: int, verb: str = "
         if holder.kind is HolderKind.OWNED:
             unwatch(nbl)
         return True
-    frame = sys._getframe(depth)
-    module = frame.f_globals.get("__name__", "")
-    while module.startswith(_MACRO_MODULES) and frame.f_back is not None:
-        frame = frame.f_back
-        module = frame.f_globals.get("__name__", "")
-    if module.startswith(_NDIS_MODULES):
+    if ndis_is_looking(depth):
         return True
     done = verb or ("wrote" if write else "read")
     lib.report(
@@ -127,6 +141,17 @@ class WatchedMdl(_WatchedPart, MDL):  # type: ignore[misc]
     """An MDL of a NET_BUFFER of a watched NBL (the packet bytes)."""
 
     __slots__ = ()
+
+
+_PASS_THROUGH: Final = frozenset(
+    {
+        WatchedNetBufferList.__getattribute__.__code__,
+        WatchedNetBufferList.__setattr__.__code__,
+        _WatchedPart.__getattribute__.__code__,
+        _WatchedPart.__setattr__.__code__,
+    }
+)
+"""The watched classes' own attribute hooks: a write they pass on is their caller's."""
 
 
 def watch(nbl: NET_BUFFER_LIST) -> None:
