@@ -158,7 +158,7 @@ def watch(nbl: NET_BUFFER_LIST) -> None:
     """Put *nbl*, its NET_BUFFERs and their MDLs under watch (idempotent)."""
     if type(nbl) is NET_BUFFER_LIST:
         _set(nbl, "__class__", WatchedNetBufferList)
-    nb = _get(nbl, "FirstNetBuffer")
+    nb = _get(nbl, "_first_nb")
     while nb is not None:
         if type(nb) is NET_BUFFER:
             _set(nb, "__class__", WatchedNetBuffer)
@@ -169,14 +169,14 @@ def watch(nbl: NET_BUFFER_LIST) -> None:
                 _set(mdl, "__class__", WatchedMdl)
             _set(mdl, "_nbl", nbl)
             mdl = _get(mdl, "Next")
-        nb = _get(nb, "Next")
+        nb = _get(nb, "_next")
 
 
 def unwatch(nbl: NET_BUFFER_LIST) -> None:
     """Give *nbl* and its parts their plain classes back."""
     if type(nbl) is WatchedNetBufferList:
         _set(nbl, "__class__", NET_BUFFER_LIST)
-    nb = _get(nbl, "FirstNetBuffer")
+    nb = _get(nbl, "_first_nb")
     while nb is not None:
         if type(nb) is WatchedNetBuffer:
             _set(nb, "__class__", NET_BUFFER)
@@ -187,7 +187,7 @@ def unwatch(nbl: NET_BUFFER_LIST) -> None:
                 _set(mdl, "__class__", MDL)
             _set(mdl, "_nbl", None)
             mdl = _get(mdl, "Next")
-        nb = _get(nb, "Next")
+        nb = _get(nb, "_next")
 
 
 def watch_held_by(nbls: Iterable[NET_BUFFER_LIST], holder: Holder) -> None:

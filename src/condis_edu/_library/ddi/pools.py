@@ -419,7 +419,7 @@ def NdisAllocateNetBufferAndNetBufferList(
     nbl = _take_nbl(pool, "NdisAllocateNetBufferAndNetBufferList")
     if nbl is None:
         return None
-    nb = nbl.FirstNetBuffer
+    nb = nbl._first_nb
     if nb is None:
         registry = pool.registry
         registry.nb_serial += 1
