@@ -394,7 +394,8 @@ class NET_BUFFER_LIST:
     ``FirstNetBuffer`` reads as a plain attribute; a write goes through ``CHAIN_WRITE_HOOKS``,
     because only the driver that built the NBL may change its NET_BUFFER chain (R3.32).
 
-    Private to the engine: ``_holder`` (the ownership record), ``_pool`` and ``_label``.
+    Private to the engine: ``_holder`` (the ownership record), ``_pool``, ``_label``, and the
+    slots behind the checked fields (``_first_nb``, ``_protocol_reserved``, ``_miniport_reserved``).
 
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer_list
     """
