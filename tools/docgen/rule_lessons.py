@@ -1365,8 +1365,9 @@ m.run_until_idle()
         the same NET_BUFFERs in the same order: it moves no NET_BUFFER to another NBL and never
         writes NET_BUFFER.Next. The simulation checks the writes: only the driver that allocated an
         NBL or a NET_BUFFER may write its FirstNetBuffer or Next, and only with NET_BUFFERs it
-        allocated itself. Reading costs nothing, and the send path writes neither field. Writes made
-        with no driver running (the harness) are not checked.""",
+        allocated itself; in collect mode the refused write has no effect. Reading costs nothing, and
+        the send path writes neither field. Writes made with no driver running (the harness) are not
+        checked.""",
         f"""
 from condis_edu.samples.client import data as client_data
 from condis_edu.samples.loopback_miniport import datapath as nic_data
@@ -1412,7 +1413,7 @@ m.run_until_idle()
         keeps there. The simulation checks every element write: the writer must hold the NBL and
         play the area's side for it (an intermediate driver plays both on NBLs it owns). A
         NET_BUFFER its builder never linked into an NBL is checked on the writer's registered side
-        alone; reads cost nothing.""",
+        alone. In collect mode the refused write has no effect; reads cost nothing.""",
         f"""
 from condis_edu.samples.client import data as client_data
 
