@@ -178,7 +178,24 @@ def test_a_driver_builds_and_relinks_its_own_chains_freely() -> None:
         NdisFreeNetBuffer(two)
         NdisFreeNetBufferList(nbl)
     assert m.findings == [] and m.halted is None
-    assert _get(two, "_home") is nbl  # the builder's links told NDIS which NBL the NET_BUFFER is in
+
+
+def test_the_builders_links_tell_ndis_which_nbl_a_net_buffer_is_in() -> None:
+    m, call, nbls = queued_send("strict", 1)
+    cl_data.data_of(call).recycle = False  # the client keeps the NBL when it comes back
+    m.run_until_idle()
+    nbl = nbls[0]
+    one = first_nb(nbl)
+    with m.running_as("client"):
+        other = own_nbl(m, call)
+        two = first_nb(other)
+        other.FirstNetBuffer = None  # unlinked: in no NBL now
+        assert _get(two, "_home") is None
+        one.Next = two  # linked after nbl's first NET_BUFFER
+        assert _get(two, "_home") is nbl and _get(one, "_home") is nbl
+        nbl.FirstNetBuffer = two  # nbl's chain is now just two: one is in no NBL
+        assert _get(one, "_home") is None and _get(two, "_home") is nbl
+    assert m.findings == []
 
 
 # ------------------------------------------------------------------ R3.37: the reserved areas

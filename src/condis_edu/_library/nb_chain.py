@@ -57,27 +57,31 @@ def _set_home(first: object, home: NET_BUFFER_LIST | None) -> None:
         nb, count = nb._next, count + 1
 
 
+def _rehome(structure: NET_BUFFER | NET_BUFFER_LIST, value: object, home: NET_BUFFER_LIST | None) -> None:
+    """A write that goes ahead: the NET_BUFFERs it unlinks are in no NBL now, the ones it links are in *home*."""
+    _set_home(structure._first_nb if isinstance(structure, NET_BUFFER_LIST) else structure._next, None)
+    _set_home(value, home)
+
+
 def check_chain_write(structure: object, field: str, value: object) -> bool:
     """May the code running now write *value* into *field* of *structure*? Report R3.32 if not.
 
-    Returns False when the write must not happen (collect mode); strict mode raises.
+    Returns False when the write must not happen (collect mode); strict mode raises. A write
+    that goes ahead updates the home NBL of the NET_BUFFERs it links and unlinks.
     """
     assert isinstance(structure, (NET_BUFFER, NET_BUFFER_LIST))
     home = structure if isinstance(structure, NET_BUFFER_LIST) else structure._home
     active = _library._ACTIVE
     stack = active[-1].stack if active else None
     if not stack:
-        _set_home(value, home)
+        _rehome(structure, value, home)
         return True
     lib = active[-1]
     writer = stack[-1]
     builder = builder_of(structure)
     linked = builder_of(value) if isinstance(value, NET_BUFFER) else writer
-    if builder is writer and linked is writer:
-        _set_home(value, home)
-        return True
-    if ndis_is_looking(1):
-        _set_home(value, home)
+    if (builder is writer and linked is writer) or ndis_is_looking(1):
+        _rehome(structure, value, home)
         return True
     what = f"{structure._label}.{field}"
     where = "" if home is None or home is structure else f" (in {home._label})"
