@@ -935,6 +935,42 @@ def r2_29(mode: str) -> Machine:
     return m
 
 
+@scenario("R3.32")
+def r3_32(mode: str) -> Machine:
+    from condis_edu._library.ddi.datapath import forget_path
+
+    m, nic, call = dp_machine(mode)
+    transmit = nic.miniport.co.CoSendNetBufferListsHandler
+
+    def coalescing_send(vctx: Any, nbls: Any, flags: int) -> None:
+        nbls.FirstNetBuffer.Next = nbls.Next.FirstNetBuffer  # gathers the packets under the first NBL
+        transmit(vctx, nbls, flags)
+
+    nic.miniport.co.CoSendNetBufferListsHandler = coalescing_send
+    forget_path(vc_of(m, call))  # the handlers changed after the data path cached them
+    send(m, call, client_chain(m, call, 2))
+    return m
+
+
+@scenario("R3.37")
+def r3_37(mode: str) -> Machine:
+    from condis_edu._library.ddi.datapath import forget_path
+
+    m, _, call = dp_machine(mode)
+    binding = vc_of(m, call).client_binding
+    receive = binding.protocol.co.CoReceiveNetBufferListsHandler
+
+    def tagging_receive(bctx: Any, vctx: Any, nbls: Any, count: int, flags: int) -> None:
+        nbls.MiniportReserved[0] = "seen"  # the miniport's area: it keeps its VC there
+        receive(bctx, vctx, nbls, count, flags)
+
+    binding.protocol.co.CoReceiveNetBufferListsHandler = tagging_receive
+    forget_path(vc_of(m, call))
+    send(m, call, client_chain(m, call))  # the loopback miniport echoes it as a receive
+    m.run_until_idle()
+    return m
+
+
 @scenario("R4.02")
 def r4_02(mode: str) -> Machine:
     from condis_edu.ndis import OID_GEN_CO_LINK_SPEED, NdisCoOidRequest

@@ -1357,9 +1357,99 @@ m.run_until_idle()
 {_PRINT}
 """,
     ),
+    # ------------------------------------------------------------------ data path
+    "R3.32": _lesson(
+        """An NBL's chain of NET_BUFFERs belongs to the driver that built it. A driver holding an NBL
+        it did not allocate (a miniport with a send, a protocol with a receive it kept) may unlink
+        and relink the NBLs themselves through NET_BUFFER_LIST.Next, but gives every NBL back with
+        the same NET_BUFFERs in the same order: it moves no NET_BUFFER to another NBL and never
+        writes NET_BUFFER.Next. The simulation checks the writes: only the driver that allocated an
+        NBL or a NET_BUFFER may write its FirstNetBuffer or Next, and only with NET_BUFFERs it
+        allocated itself; in collect mode the refused write has no effect. Reading costs nothing, and
+        the send path writes neither field. Writes made with no driver running (the harness) are not
+        checked.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath as nic_data
+
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).complete = "deferred"       # the miniport keeps the sends a while
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    first = client_data.build_chain(call, 2, b"frame")
+    second = first.Next
+    NdisCoSendNetBufferLists(call.NdisVcHandle, first, 0)
+with m.running_as("loopback_miniport"):           # it holds both NBLs now
+    # gathers both packets under the first NBL
+    first.FirstNetBuffer.Next = second.FirstNetBuffer
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath as nic_data
+
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).complete = "deferred"
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    first = client_data.build_chain(call, 2, b"frame")
+    second = first.Next
+    NdisCoSendNetBufferLists(call.NdisVcHandle, first, 0)
+with m.running_as("loopback_miniport"):
+    # relinking the NBLs themselves is the holder's right
+    second.Next, first.Next = first, None
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.37": _lesson(
+        """MiniportReserved is scratch space for the miniport that holds an NBL or a NET_BUFFER (the
+        miniport a send went to, or the one that built a receive); ProtocolReserved is for the
+        protocol that holds it (the sender, or the protocol a receive was indicated to). Each area
+        belongs to one driver: writing the other side's area overwrites the context that driver
+        keeps there. The simulation checks every element write: the writer must hold the NBL and
+        play the area's side for it (an intermediate driver plays both on NBLs it owns). A
+        NET_BUFFER its builder never linked into an NBL is checked on the writer's registered side
+        alone. In collect mode the refused write has no effect; reads cost nothing.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True     # the client keeps the echo it receives
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+echo = client_data.data_of(call).held[0]
+with m.running_as("client"):
+    echo.MiniportReserved[0] = "seen"              # the miniport keeps its VC there
+    client_data.release_receives(call)
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+echo = client_data.data_of(call).held[0]
+with m.running_as("client"):
+    echo.ProtocolReserved[0] = "seen"              # the protocol's own area
+    client_data.release_receives(call)
+{_PRINT}
+""",
+    ),
 }
-"""Rule id -> lesson. Checked rules of the registration and virtual-connection families have
-examples; other rules have their meaning only (the page then says how to see them fire)."""
+"""Rule id -> lesson. Checked rules of the registration and virtual-connection families, and a few of the
+data path, have examples; other rules have their meaning only (the page then says how to see them fire)."""
 
 
 TAUGHT_IN: Final[dict[tuple[str, str], str]] = {

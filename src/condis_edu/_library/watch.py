@@ -36,7 +36,16 @@ from condis_edu._library import core as _library
 from condis_edu._library.ddi import pools as pools_module
 from condis_edu.mirror.nbl import MDL, NET_BUFFER, NET_BUFFER_LIST, Holder, HolderKind
 
-__all__ = ["WatchedMdl", "WatchedNetBuffer", "WatchedNetBufferList", "look", "unwatch", "watch", "watch_held_by"]
+__all__ = [
+    "WatchedMdl",
+    "WatchedNetBuffer",
+    "WatchedNetBufferList",
+    "look",
+    "ndis_is_looking",
+    "unwatch",
+    "watch",
+    "watch_held_by",
+]
 
 _NDIS_MODULES: Final = ("condis_edu._library", "condis_edu.verifier", "condis_edu.harness")
 _MACRO_MODULES: Final = ("condis_edu.mirror", "condis_edu._library.boundary")
@@ -44,6 +53,16 @@ _MACRO_MODULES: Final = ("condis_edu.mirror", "condis_edu._library.boundary")
 every DDI of ``condis_edu.ndis`` (so a DDI's hook sees the driver that called the DDI)."""
 _get = object.__getattribute__
 _set = object.__setattr__
+
+
+def ndis_is_looking(depth: int) -> bool:
+    """Is the code *depth* frames above the caller NDIS itself? (A ``condis_edu.mirror`` macro counts as its caller.)"""
+    frame = sys._getframe(depth + 1)
+    module = frame.f_globals.get("__name__", "")
+    while (module.startswith(_MACRO_MODULES) or frame.f_code in _PASS_THROUGH) and frame.f_back is not None:
+        frame = frame.f_back
+        module = frame.f_globals.get("__name__", "")
+    return bool(module.startswith(_NDIS_MODULES))
 
 
 def look(nbl: NET_BUFFER_LIST, what: str, write: bool, depth: int, verb: str = "") -> bool:
@@ -66,12 +85,7 @@ def look(nbl: NET_BUFFER_LIST, what: str, write: bool, depth: int, verb: str = "
         if holder.kind is HolderKind.OWNED:
             unwatch(nbl)
         return True
-    frame = sys._getframe(depth)
-    module = frame.f_globals.get("__name__", "")
-    while module.startswith(_MACRO_MODULES) and frame.f_back is not None:
-        frame = frame.f_back
-        module = frame.f_globals.get("__name__", "")
-    if module.startswith(_NDIS_MODULES):
+    if ndis_is_looking(depth):
         return True
     done = verb or ("wrote" if write else "read")
     lib.report(
@@ -129,11 +143,22 @@ class WatchedMdl(_WatchedPart, MDL):  # type: ignore[misc]
     __slots__ = ()
 
 
+_PASS_THROUGH: Final = frozenset(
+    {
+        WatchedNetBufferList.__getattribute__.__code__,
+        WatchedNetBufferList.__setattr__.__code__,
+        _WatchedPart.__getattribute__.__code__,
+        _WatchedPart.__setattr__.__code__,
+    }
+)
+"""The watched classes' own attribute hooks: a write they pass on is their caller's."""
+
+
 def watch(nbl: NET_BUFFER_LIST) -> None:
     """Put *nbl*, its NET_BUFFERs and their MDLs under watch (idempotent)."""
     if type(nbl) is NET_BUFFER_LIST:
         _set(nbl, "__class__", WatchedNetBufferList)
-    nb = _get(nbl, "FirstNetBuffer")
+    nb = _get(nbl, "_first_nb")
     while nb is not None:
         if type(nb) is NET_BUFFER:
             _set(nb, "__class__", WatchedNetBuffer)
@@ -144,14 +169,14 @@ def watch(nbl: NET_BUFFER_LIST) -> None:
                 _set(mdl, "__class__", WatchedMdl)
             _set(mdl, "_nbl", nbl)
             mdl = _get(mdl, "Next")
-        nb = _get(nb, "Next")
+        nb = _get(nb, "_next")
 
 
 def unwatch(nbl: NET_BUFFER_LIST) -> None:
     """Give *nbl* and its parts their plain classes back."""
     if type(nbl) is WatchedNetBufferList:
         _set(nbl, "__class__", NET_BUFFER_LIST)
-    nb = _get(nbl, "FirstNetBuffer")
+    nb = _get(nbl, "_first_nb")
     while nb is not None:
         if type(nb) is WatchedNetBuffer:
             _set(nb, "__class__", NET_BUFFER)
@@ -162,7 +187,7 @@ def unwatch(nbl: NET_BUFFER_LIST) -> None:
                 _set(mdl, "__class__", MDL)
             _set(mdl, "_nbl", None)
             mdl = _get(mdl, "Next")
-        nb = _get(nb, "Next")
+        nb = _get(nb, "_next")
 
 
 def watch_held_by(nbls: Iterable[NET_BUFFER_LIST], holder: Holder) -> None:

@@ -34,12 +34,13 @@ https://learn.microsoft.com/windows-hardware/drivers/network/net-buffer-architec
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
-from typing import Final, final
+from collections.abc import Callable, Iterable, Iterator
+from typing import Final, SupportsIndex, final
 
 from condis_edu.mirror.status import NDIS_STATUS_SUCCESS, status_name
 
 __all__ = [
+    "CHAIN_WRITE_HOOKS",
     "MDL",
     "NDIS_NBL_FLAGS_IS_LOOPBACK_PACKET",
     "NDIS_NBL_FLAGS_RECV_READ_ONLY",
@@ -54,8 +55,10 @@ __all__ = [
     "NET_BUFFER_LIST_NEXT_NBL",
     "NET_BUFFER_LIST_STATUS",
     "NET_BUFFER_NEXT_NB",
+    "RESERVED_WRITE_HOOKS",
     "Holder",
     "HolderKind",
+    "ReservedArea",
     "chain",
     "chain_length",
     "iter_chain",
@@ -103,6 +106,77 @@ class Holder:
 FREE_HOLDER_LABEL: Final = "free"
 
 
+CHAIN_WRITE_HOOKS: Final[list[Callable[[object, str, object], bool]]] = []
+"""Checks NDIS runs before a driver edits a NET_BUFFER chain (R3.32): ``hook(structure, field,
+value)`` for ``NET_BUFFER.Next`` and ``NET_BUFFER_LIST.FirstNetBuffer``; False drops the write.
+Filled by ``condis_edu._library.nb_chain`` (the mirror knows no drivers)."""
+
+RESERVED_WRITE_HOOKS: Final[list[Callable[[ReservedArea, int | slice, object], bool]]] = []
+"""Checks NDIS runs before a driver writes a reserved area (R3.37): ``hook(area, index, value)``;
+False drops the write. Filled by ``condis_edu._library.reserved``."""
+
+
+class ReservedArea(list[object]):
+    """``ProtocolReserved`` or ``MiniportReserved`` of an NBL or a NET_BUFFER: a fixed array of pointers.
+
+    Reading is a plain list read. Writing an element asks the hooks of
+    ``RESERVED_WRITE_HOOKS`` first: each area belongs to one driver (R3.37). As in C the array
+    has a fixed length: whatever would change it raises ``TypeError``.
+
+    Pages: https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer,
+    https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer_list
+    """
+
+    __slots__ = ("_name", "_of")
+
+    _name: str
+    _of: object
+
+    def __init__(self, name: str, of: object, length: int) -> None:
+        super().__init__([None] * length)
+        self._name = name
+        self._of = of
+
+    @property
+    def name(self) -> str:
+        """``ProtocolReserved`` or ``MiniportReserved``."""
+        return self._name
+
+    @property
+    def of(self) -> object:
+        """The NBL or NET_BUFFER the area is part of."""
+        return self._of
+
+    def __setitem__(self, index: SupportsIndex | slice, value: object) -> None:
+        if isinstance(index, slice):
+            values = list(value)  # type: ignore[call-overload]
+            if len(range(*index.indices(len(self)))) != len(values):
+                raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers")
+            for hook in RESERVED_WRITE_HOOKS:
+                if not hook(self, index, values):
+                    return
+            list.__setitem__(self, index, values)
+            return
+        key = index.__index__()
+        for hook in RESERVED_WRITE_HOOKS:
+            if not hook(self, key, value):
+                return
+        list.__setitem__(self, key, value)
+
+    def _clear(self) -> None:
+        """NDIS zeroes the area when the structure is allocated again (no hook: not a driver's write)."""
+        list.__setitem__(self, slice(None), [None] * len(self))
+
+    def _fixed(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
+
+    append = extend = insert = remove = clear = sort = reverse = _fixed
+    __delitem__ = __iadd__ = __imul__ = _fixed  # type: ignore[assignment]
+
+    def pop(self, *args: object) -> object:
+        raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
+
+
 @final
 class MDL:
     """A memory descriptor: one virtually contiguous piece of a packet's data.
@@ -147,8 +221,9 @@ class NET_BUFFER:
 
     ``DataOffset`` is where the used data starts inside the MDL chain and ``DataLength``
     how long it is. ``ProtocolReserved`` and ``MiniportReserved`` belong to one driver each
-    (R3.37). ``Next`` links the NET_BUFFERs of one NBL and may only be edited by the
-    driver that built the NBL (R3.32).
+    (R3.37): they are ``ReservedArea`` arrays whose element writes NDIS checks. ``Next`` links
+    the NET_BUFFERs of one NBL and only the driver that built the NBL may edit it (R3.32):
+    a write goes through ``CHAIN_WRITE_HOOKS``, a read is a plain attribute read.
 
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer
     """
@@ -159,29 +234,31 @@ class NET_BUFFER:
         "DataLength",
         "DataOffset",
         "MdlChain",
-        "MiniportReserved",
         "NdisPoolHandle",
-        "Next",
-        "ProtocolReserved",
+        "_home",
         "_label",
+        "_miniport_reserved",
         "_nbl",
+        "_next",
         "_own_mdl",
         "_pool",
+        "_protocol_reserved",
     )
 
-    Next: NET_BUFFER | None
     CurrentMdl: MDL | None
     CurrentMdlOffset: int
     DataLength: int
     MdlChain: MDL | None
     DataOffset: int
     NdisPoolHandle: object
-    ProtocolReserved: list[object]
-    MiniportReserved: list[object]
+    _home: NET_BUFFER_LIST | None
     _label: str
+    _miniport_reserved: ReservedArea
     _nbl: NET_BUFFER_LIST | None
+    _next: NET_BUFFER | None
     _pool: object
     _own_mdl: MDL | None
+    _protocol_reserved: ReservedArea
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise TypeError("NET_BUFFER structures come from an NDIS pool (NdisAllocateNetBuffer)")
@@ -189,23 +266,47 @@ class NET_BUFFER:
     @classmethod
     def _new(cls, label: str, pool: object, pool_handle: object) -> NET_BUFFER:
         self = object.__new__(cls)
-        self.Next = None
+        self._next = None
         self.CurrentMdl = None
         self.CurrentMdlOffset = 0
         self.DataLength = 0
         self.MdlChain = None
         self.DataOffset = 0
         self.NdisPoolHandle = pool_handle
-        self.ProtocolReserved = [None, None, None, None]
-        self.MiniportReserved = [None, None, None, None]
+        self._protocol_reserved = ReservedArea("ProtocolReserved", self, 4)
+        self._miniport_reserved = ReservedArea("MiniportReserved", self, 4)
+        self._home = None  # the NBL whose chain it is in, as its builder linked it (condis_edu._library.nb_chain)
         self._label = label
         self._nbl = None  # the NBL it is watched with while handed away (condis_edu._library.watch)
         self._pool = pool
         self._own_mdl = None
         return self
 
+    @property
+    def Next(self) -> NET_BUFFER | None:
+        """The next NET_BUFFER of the same NBL (``None`` ends the NBL's chain)."""
+        return self._next
+
+    @Next.setter
+    def Next(self, value: NET_BUFFER | None) -> None:
+        for hook in CHAIN_WRITE_HOOKS:
+            if not hook(self, "Next", value):
+                return
+        self._next = value
+
+    @property
+    def ProtocolReserved(self) -> ReservedArea:
+        """Four pointers for the protocol driver that holds the NET_BUFFER's NBL (R3.37)."""
+        return self._protocol_reserved
+
+    @property
+    def MiniportReserved(self) -> ReservedArea:
+        """Four pointers for the miniport driver that holds the NET_BUFFER's NBL (R3.37)."""
+        return self._miniport_reserved
+
     def _reset(self, mdl_chain: MDL | None, data_offset: int, data_length: int) -> None:
-        self.Next = None
+        self._next = None
+        self._home = None
         self.MdlChain = mdl_chain
         self.DataOffset = data_offset
         self.DataLength = data_length
@@ -216,9 +317,8 @@ class NET_BUFFER:
             mdl = mdl.Next
         self.CurrentMdl = mdl
         self.CurrentMdlOffset = offset
-        pr, mr = self.ProtocolReserved, self.MiniportReserved
-        pr[0] = pr[1] = pr[2] = pr[3] = None
-        mr[0] = mr[1] = mr[2] = mr[3] = None
+        self._protocol_reserved._clear()
+        self._miniport_reserved._clear()
 
     def data(self) -> bytes:
         """A copy of the ``DataLength`` bytes this NET_BUFFER describes (ours, for learners)."""
@@ -287,9 +387,15 @@ class NET_BUFFER_LIST:
     * ``Status``: the final status of the operation, written by the miniport before it
       completes a send (R3.12).
     * ``Context``, ``ProtocolReserved``, ``MiniportReserved``, ``Scratch``: driver-private
-      areas. ``Scratch`` belongs to whoever holds the NBL now (R3.36).
+      areas. ``Scratch`` belongs to whoever holds the NBL now (R3.36); the two reserved
+      areas are ``ReservedArea`` arrays, one for the protocol and one for the miniport that
+      holds the NBL (R3.37).
 
-    Private to the engine: ``_holder`` (the ownership record), ``_pool`` and ``_label``.
+    ``FirstNetBuffer`` reads as a plain attribute; a write goes through ``CHAIN_WRITE_HOOKS``,
+    because only the driver that built the NBL may change its NET_BUFFER chain (R3.32).
+
+    Private to the engine: ``_holder`` (the ownership record), ``_pool``, ``_label``, and the
+    slots behind the checked fields (``_first_nb``, ``_protocol_reserved``, ``_miniport_reserved``).
 
     Page: https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer_list
     """
@@ -297,30 +403,27 @@ class NET_BUFFER_LIST:
     __slots__ = (
         "ChildRefCount",
         "Context",
-        "FirstNetBuffer",
         "Flags",
-        "MiniportReserved",
         "NblFlags",
         "NdisPoolHandle",
         "NetBufferListInfo",
         "Next",
         "ParentNetBufferList",
-        "ProtocolReserved",
         "Scratch",
         "SourceHandle",
         "Status",
+        "_first_nb",
         "_holder",
         "_label",
+        "_miniport_reserved",
         "_pool",
+        "_protocol_reserved",
     )
 
     Next: NET_BUFFER_LIST | None
-    FirstNetBuffer: NET_BUFFER | None
     Context: NET_BUFFER_LIST_CONTEXT | None
     ParentNetBufferList: NET_BUFFER_LIST | None
     NdisPoolHandle: object
-    ProtocolReserved: list[object]
-    MiniportReserved: list[object]
     Scratch: object
     SourceHandle: object
     NblFlags: int
@@ -328,9 +431,12 @@ class NET_BUFFER_LIST:
     Flags: int
     Status: int
     NetBufferListInfo: dict[int, object]
+    _first_nb: NET_BUFFER | None
     _holder: Holder
     _label: str
+    _miniport_reserved: ReservedArea
     _pool: object
+    _protocol_reserved: ReservedArea
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         raise TypeError("NET_BUFFER_LIST structures come from an NDIS pool (NdisAllocateNetBufferAndNetBufferList)")
@@ -339,12 +445,12 @@ class NET_BUFFER_LIST:
     def _new(cls, label: str, pool: object, pool_handle: object, holder: Holder) -> NET_BUFFER_LIST:
         self = object.__new__(cls)
         self.Next = None
-        self.FirstNetBuffer = None
+        self._first_nb = None
         self.Context = None
         self.ParentNetBufferList = None
         self.NdisPoolHandle = pool_handle
-        self.ProtocolReserved = [None, None, None, None]
-        self.MiniportReserved = [None, None]
+        self._protocol_reserved = ReservedArea("ProtocolReserved", self, 4)
+        self._miniport_reserved = ReservedArea("MiniportReserved", self, 2)
         self.Scratch = None
         self.SourceHandle = None
         self.NblFlags = 0
@@ -365,11 +471,32 @@ class NET_BUFFER_LIST:
         self.NblFlags = 0
         self.Flags = 0
         self.Status = NDIS_STATUS_SUCCESS
-        pr, mr = self.ProtocolReserved, self.MiniportReserved
-        pr[0] = pr[1] = pr[2] = pr[3] = None
-        mr[0] = mr[1] = None
+        self._protocol_reserved._clear()
+        self._miniport_reserved._clear()
         if self.NetBufferListInfo:
             self.NetBufferListInfo.clear()
+
+    @property
+    def FirstNetBuffer(self) -> NET_BUFFER | None:
+        """The first NET_BUFFER of the NBL (``None``: no NET_BUFFER)."""
+        return self._first_nb
+
+    @FirstNetBuffer.setter
+    def FirstNetBuffer(self, value: NET_BUFFER | None) -> None:
+        for hook in CHAIN_WRITE_HOOKS:
+            if not hook(self, "FirstNetBuffer", value):
+                return
+        self._first_nb = value
+
+    @property
+    def ProtocolReserved(self) -> ReservedArea:
+        """Four pointers for the protocol driver that holds the NBL (R3.37)."""
+        return self._protocol_reserved
+
+    @property
+    def MiniportReserved(self) -> ReservedArea:
+        """Two pointers for the miniport driver that holds the NBL (R3.37)."""
+        return self._miniport_reserved
 
     @property
     def label(self) -> str:

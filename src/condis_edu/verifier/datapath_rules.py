@@ -137,20 +137,14 @@ DATAPATH_RULES: Final[tuple[Rule, ...]] = (
     _r(
         "R3.32",
         "The current owner may relink NBLs but not move NET_BUFFERs between NBLs or edit NB.Next.",
-        "NdisCoSendNetBufferLists",
-        "nbl:ns-nbl-net_buffer_list.md",
-        not_checked="NDIS would have to record every NBL's NET_BUFFER chain at each hand-off and compare it on the "
-        "way back, which the send path cannot afford (its benchmark budget); a driver that does not hold "
-        "the NBL editing NB.Next is caught as R3.06",
+        "MiniportCoSendNetBufferLists ProtocolCoReceiveNetBufferLists",
+        "nbl:ns-nbl-net_buffer_list.md; net:net-buffer-list-structure.md",
     ),
     _r(
         "R3.37",
         "An NB's MiniportReserved and ProtocolReserved belong to one driver each.",
-        "MiniportCoSendNetBufferLists",
-        "nbl:ns-nbl-net_buffer.md",
-        not_checked="the reserved areas are the drivers' own scratch memory: NDIS never reads them, and checking who "
-        "writes which would cost a guarded copy of every NET_BUFFER at each hand-off; touching them "
-        "without holding the NBL is caught as R3.06",
+        "MiniportCoSendNetBufferLists ProtocolCoReceiveNetBufferLists",
+        "nbl:ns-nbl-net_buffer.md; nbl:ns-nbl-net_buffer_list.md",
     ),
     # ------------------------------------------------------------------ 4. OIDs, status, reset
     _r(

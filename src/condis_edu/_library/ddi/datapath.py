@@ -41,6 +41,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from condis_edu._library import core as _library
+from condis_edu._library import nb_chain, reserved  # noqa: F401  (install the R3.32 and R3.37 write checks)
 from condis_edu._library.boundary import check_chain, check_ulong
 from condis_edu._library.core import NdisLibrary, library_of
 from condis_edu._library.ddi import pools as pools_module

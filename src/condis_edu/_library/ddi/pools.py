@@ -419,12 +419,12 @@ def NdisAllocateNetBufferAndNetBufferList(
     nbl = _take_nbl(pool, "NdisAllocateNetBufferAndNetBufferList")
     if nbl is None:
         return None
-    nb = nbl.FirstNetBuffer
+    nb = nbl._first_nb
     if nb is None:
         registry = pool.registry
         registry.nb_serial += 1
         nb = NET_BUFFER._new(f"nb#{registry.nb_serial}", pool, pool.handle)
-        nbl.FirstNetBuffer = nb
+        nbl._first_nb = nb
         if pool.data_size:
             registry.mdl_serial += 1
             nb._own_mdl = MDL._new(bytearray(pool.data_size), f"mdl#{registry.mdl_serial}", True)
@@ -435,6 +435,7 @@ def NdisAllocateNetBufferAndNetBufferList(
             mdl.Next = None
             mdl.ByteCount = pool.data_size
     nb._reset(mdl, DataOffset, DataLength)
+    nb._home = nbl  # the NBL the NET_BUFFER was built into (R3.32, R3.37)
     if ContextSize:
         _context_push(nbl, ContextSize)
     return nbl
@@ -453,7 +454,7 @@ def NdisAllocateNetBufferList(
     nbl = _take_nbl(pool, "NdisAllocateNetBufferList")
     if nbl is None:
         return None
-    nbl.FirstNetBuffer = None
+    nbl._first_nb = None
     if ContextSize:
         _context_push(nbl, ContextSize)
     return nbl
