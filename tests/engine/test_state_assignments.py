@@ -3,8 +3,9 @@
 The scan reads ``src/condis_edu/_library`` with ``ast`` and reports every assignment to a
 state-like attribute (``.state``, ``.call_state``, anything ending in ``_state``, the reset
 views ``.reset_pending`` and ``.resetting``, which only ``RESET_TABLE`` may drive, and the adapter's
-``.pause_pending``/``.restart_pending`` and the binding's ``.pnp_pending``, views of their frozen
-``flags``), whether by
+``.pause_pending``/``.restart_pending``, the binding's ``.pnp_pending``, the pended request of an
+AF, a SAP or a bind/unbind attempt (``.pending``) and of a VC's call (``.call_pending``), all views
+of their frozen ``flags``), whether by
 ``=``, ``+=``, an annotated assignment or ``setattr``, outside the movers (``NdisLibrary.move``
 and, for an object's frozen ``flags``, ``NdisLibrary.mark``, in ``_library/core.py``). A constructor may set its own object's initial state
 (``self.state = ...`` inside ``__init__``): that is where the object is born, not a move.
@@ -19,7 +20,11 @@ from pathlib import Path
 import pytest
 
 from condis_edu._library.ddi.datapath import state_of
+from condis_edu._library.objects import BindAttempt
 from condis_edu._library.states.adapter import RESET_TABLE, ResetInput, ResetState
+from condis_edu._library.states.af import AfFlags, AfPending, SapFlags, SapPending
+from condis_edu._library.states.binding import AttemptFlags
+from condis_edu._library.states.call import CallPending
 from condis_edu._library.states.vc import VcFlags
 from condis_edu.samples.client import app as client_app
 from condis_edu.testing import loopback_machine
@@ -27,7 +32,7 @@ from condis_edu.testing import loopback_machine
 LIBRARY = Path(__file__).resolve().parents[2] / "src" / "condis_edu" / "_library"
 MOVERS = frozenset({("core.py", "move"), ("core.py", "mark")})
 """The only functions allowed to write a state: ``NdisLibrary.move`` (table states) and
-``NdisLibrary.mark`` (an object's frozen ``flags`` record: VC, adapter, binding)."""
+``NdisLibrary.mark`` (an object's frozen ``flags`` record: VC, adapter, binding, AF, SAP, bind attempt)."""
 
 
 ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
@@ -37,11 +42,22 @@ ALLOWED_DYNAMIC: frozenset[tuple[str, str]] = frozenset(
 
 
 STATE_NAMES: frozenset[str] = frozenset(
-    {"state", "flags", "reset_pending", "resetting", "pause_pending", "restart_pending", "pnp_pending"}
+    {
+        "state",
+        "flags",
+        "reset_pending",
+        "resetting",
+        "pause_pending",
+        "restart_pending",
+        "pnp_pending",
+        "pending",
+        "call_pending",
+    }
 )
 """Attribute names that hold a state (besides any ``*_state``): a reset lives in ``Adapter.reset_state``;
 ``reset_pending`` and ``resetting`` are read-only views of it, ``pause_pending`` and ``restart_pending``
-of ``Adapter.flags``, ``pnp_pending`` of ``Binding.flags``: never separate records."""
+of ``Adapter.flags``, ``pnp_pending`` of ``Binding.flags``, ``pending`` of ``Af.flags``, ``Sap.flags``,
+``BindAttempt.flags`` and ``UnbindAttempt.flags``, ``call_pending`` of ``Vc.flags``: never separate records."""
 
 
 def _state_like(name: str) -> bool:
@@ -142,6 +158,13 @@ def test_the_scan_looks_at_the_library() -> None:
         ("def f(adapter):\n    adapter.pause_pending = False\n", 1),
         ("def f(adapter):\n    adapter.restart_pending = True\n", 1),
         ("def f(binding):\n    binding.pnp_pending = True\n", 1),
+        ("def f(af):\n    af.pending = AfPending.OPEN\n", 1),
+        ("def f(sap):\n    sap.pending = None\n", 1),
+        ("def f(attempt):\n    attempt.pending = True\n", 1),
+        ("def f(vc):\n    vc.call_pending = CallPending.MAKE\n", 1),
+        ("def f(vc):\n    setattr(vc, 'call_pending', None)\n", 1),
+        ("class S:\n    def __init__(self):\n        self.pending = None\n", 0),
+        ("def f(table, key):\n    table.pending[key] = 1\n", 0),
         ("def f(adapter):\n    adapter.reset_state = None\n", 1),
         ("def f(state):\n    state.resetting = set()\n", 1),
         ("def f(adapter):\n    setattr(adapter, 'reset_pending', False)\n", 1),
@@ -238,3 +261,50 @@ def test_mark_is_traced_like_a_move_and_a_mark_that_changes_nothing_is_not() -> 
     assert lines[0].endswith(
         f"[flags] {vc.handle.label} must_delete FALSE -> TRUE, incoming_close_status NULL -> NDIS_STATUS_FAILURE"
     )
+
+
+def test_pended_requests_are_frozen_flags_read_only_on_their_objects() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    vc = nic.vcs[0]
+    af = vc.af
+    assert af is not None and af.saps
+    sap = af.saps[0]
+    assert vc.call_pending is None and af.pending is None and sap.pending is None
+    for obj, field in ((vc, "call_pending"), (af, "pending"), (sap, "pending")):
+        with pytest.raises(AttributeError):
+            setattr(obj, field, None)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj.flags, field, None)
+    assert (af.flags, sap.flags) == (AfFlags(), SapFlags())
+    start = len(m.trace)
+    m._lib.mark(vc, call_pending=CallPending.MAKE)
+    m._lib.mark(af, pending=AfPending.NOTIFY_CLOSE)
+    m._lib.mark(sap, pending=SapPending.DEREGISTER)
+    m._lib.mark(sap, pending=SapPending.DEREGISTER)  # no change, no line
+    assert vc.call_pending is CallPending.MAKE and af.pending is AfPending.NOTIFY_CLOSE
+    assert sap.pending is SapPending.DEREGISTER
+    lines = m.trace.to_text(start=start).splitlines()
+    assert [line.split("[flags] ")[1] for line in lines] == [
+        f"{vc.handle.label} call_pending NULL -> MAKE",
+        f"{af.handle.label} pending NULL -> NOTIFY_CLOSE",
+        f"{sap.handle.label} pending NULL -> DEREGISTER",
+    ]
+
+
+
+def test_a_pended_unbind_is_marked_until_ndis_complete_unbind_adapter_ex() -> None:
+    m, nic = loopback_machine()
+    client_app.make_call(m)
+    m.run_until_idle()
+    start = len(m.trace)
+    m.unload_driver("call_manager")  # its ProtocolUnbindAdapterEx pends until the client closed the AF
+    flags = [line.split("[flags] ")[1] for line in m.trace.to_text(start=start).splitlines() if "[flags] unbind" in line]
+    assert len(flags) == 2
+    label = flags[0].split()[0]
+    assert flags == [f"{label} pending FALSE -> TRUE", f"{label} pending TRUE -> FALSE"]
+    attempt = BindAttempt(m._lib.handles.mint("bindctx", None), nic.bindings[0].protocol, nic)
+    assert attempt.flags == AttemptFlags() and not attempt.pending
+    with pytest.raises(AttributeError):
+        attempt.pending = True  # type: ignore[misc]

@@ -11,8 +11,9 @@ Everything that crosses the NDIS boundary goes through two methods:
 State changes go through two more methods, and both are traced. ``NdisLibrary.move`` steps
 one of the state tables (``condis_edu._library.states``) and records ``[table] label OLD -> NEW``;
 ``NdisLibrary.mark`` replaces an object's frozen ``flags`` record and records one ``[flags]``
-line with every field it changed. The rule that keeps the trace readable: a mark is for what
-NDIS remembers about an object on its control path (a pending activation, a rejected incoming
+line with every field it changed (an enum value by its member name). The rule that keeps the
+trace readable: a mark is for what NDIS remembers about an object on its control path (a
+pending activation, a request a driver pended and must still complete, a rejected incoming
 call), never for per-NBL bookkeeping; the data path's counts and holders are not states and
 stay out of the trace (the DDI calls that change them are already there). A mark that changes
 no value records nothing.
@@ -294,7 +295,7 @@ class NdisLibrary:
         obj.flags = new
         if self.trace.enabled:
             changed = [(name, getattr(old, name), value) for name, value in changes.items()]
-            changed = [change for change in changed if change[1] != change[2]]
+            changed = [(name, _shown(was), _shown(now)) for name, was, now in changed if was != now]
             if changed:
                 self.trace.change(_label(obj), "flags", changed)
 
@@ -318,6 +319,11 @@ class NdisLibrary:
     def is_pending(status: int) -> bool:
         """``status == NDIS_STATUS_PENDING``."""
         return status == NDIS_STATUS_PENDING
+
+
+def _shown(value: object) -> object:
+    """A flag's value as the trace shows it: an enum by its member name (``OPEN``), the rest as is."""
+    return value.name if isinstance(value, enum.Enum) else value
 
 
 def _label(obj: Any) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from condis_edu._library.states.adapter import AdapterFlags, AdapterState, ResetState
-from condis_edu._library.states.af import AfPending, AfState, SapPending, SapState
-from condis_edu._library.states.binding import BindingFlags, BindingState
+from condis_edu._library.states.af import AfFlags, AfPending, AfState, SapFlags, SapPending, SapState
+from condis_edu._library.states.binding import AttemptFlags, BindingFlags, BindingState
 from condis_edu._library.states.call import CallPending, CallState
 from condis_edu._library.states.vc import VcFlags, VcState
 from condis_edu.mirror.handles import NDIS_HANDLE
@@ -195,8 +195,13 @@ class BindAttempt:
         self.protocol = protocol
         self.adapter = adapter
         self.binding: Binding | None = None
-        self.pending = False
+        self.flags = AttemptFlags()
         self.done = False
+
+    @property
+    def pending(self) -> bool:
+        """ProtocolBindAdapterEx pended; NdisCompleteBindAdapterEx has not come yet. Read-only (``flags``)."""
+        return self.flags.pending
 
 
 class UnbindAttempt:
@@ -205,8 +210,13 @@ class UnbindAttempt:
     def __init__(self, handle: NDIS_HANDLE, binding: Binding) -> None:
         self.handle = handle
         self.binding = binding
-        self.pending = False
+        self.flags = AttemptFlags()
         self.done = False
+
+    @property
+    def pending(self) -> bool:
+        """ProtocolUnbindAdapterEx pended; NdisCompleteUnbindAdapterEx has not come yet. Read-only (``flags``)."""
+        return self.flags.pending
 
 
 class AfRegistration:
@@ -272,9 +282,14 @@ class Af:
         self.client_context = client_context
         self.cm_context: object = None
         self.state = AfState.OPENING
-        self.pending: AfPending | None = None
+        self.flags = AfFlags()
         self.saps: list[Sap] = []
         self.vcs: list[Vc] = []
+
+    @property
+    def pending(self) -> AfPending | None:
+        """The request a driver pended on this AF, if any. Read-only (``NdisLibrary.mark`` changes ``flags``)."""
+        return self.flags.pending
 
 
 class Sap:
@@ -287,7 +302,12 @@ class Sap:
         self.cm_context: object = None
         self.sap = sap
         self.state = SapState.REGISTERING
-        self.pending: SapPending | None = None
+        self.flags = SapFlags()
+
+    @property
+    def pending(self) -> SapPending | None:
+        """The request the call manager pended on this SAP, if any. Read-only (``flags``)."""
+        return self.flags.pending
 
 
 class Vc:
@@ -308,7 +328,6 @@ class Vc:
         self.state = VcState.INACTIVE
         self.call_state = CallState.IDLE
         self.flags = VcFlags()
-        self.call_pending: CallPending | None = None
         self.party: NDIS_HANDLE | None = None
         self.party_client_context: object = None
         self.party_cm_context: object = None
@@ -347,6 +366,11 @@ class Vc:
     def must_delete(self) -> bool:
         """R2.43: the client must delete the VC."""
         return self.flags.must_delete
+
+    @property
+    def call_pending(self) -> CallPending | None:
+        """The call request a driver pended on this VC, if any (read-only: ``flags``)."""
+        return self.flags.call_pending
 
     @property
     def is_mcm(self) -> bool:

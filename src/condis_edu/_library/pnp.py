@@ -334,7 +334,7 @@ def bind(lib: NdisLibrary, protocol: ProtocolDriver, adapter: Adapter) -> BindAt
         (handle, adapter.name),
     )
     if status == NDIS_STATUS_PENDING:
-        attempt.pending = True
+        lib.mark(attempt, pending=True)
     else:
         finish_bind(lib, attempt, status)
     return attempt
@@ -343,7 +343,7 @@ def bind(lib: NdisLibrary, protocol: ProtocolDriver, adapter: Adapter) -> BindAt
 def finish_bind(lib: NdisLibrary, attempt: BindAttempt, status: int) -> None:
     """End a bind attempt (ProtocolBindAdapterEx returned, or NdisCompleteBindAdapterEx)."""
     attempt.done = True
-    attempt.pending = False
+    lib.mark(attempt, pending=False)
     lib.kill(attempt.handle, "the bind operation completed")
     binding = attempt.binding
     if binding is None:
@@ -489,7 +489,7 @@ def _unbind_paused(lib: NdisLibrary, binding: Binding) -> None:
         (handle, binding.handle),
     )
     if status == NDIS_STATUS_PENDING:
-        attempt.pending = True
+        lib.mark(attempt, pending=True)
     else:
         finish_unbind(lib, attempt)
 
@@ -497,7 +497,7 @@ def _unbind_paused(lib: NdisLibrary, binding: Binding) -> None:
 def finish_unbind(lib: NdisLibrary, attempt: UnbindAttempt) -> None:
     """End an unbind: the binding is gone whether or not the protocol closed it."""
     attempt.done = True
-    attempt.pending = False
+    lib.mark(attempt, pending=False)
     lib.kill(attempt.handle, "the unbind operation completed")
     binding = attempt.binding
     if binding.handle.alive:

@@ -61,7 +61,7 @@ def settle(
     if status == NDIS_STATUS_PENDING:
         lib.report("X1.02", driver, ddi, "Status is NDIS_STATUS_PENDING")
         status = NDIS_STATUS_FAILURE
-    obj.pending = None
+    lib.mark(obj, pending=None)
     return status
 
 
@@ -187,7 +187,7 @@ def _open_af(
     )
     status, cm_context = result
     if status == NDIS_STATUS_PENDING:
-        af.pending = AfPending.OPEN
+        lib.mark(af, pending=AfPending.OPEN)
         return NDIS_STATUS_PENDING, handle
     if status == NDIS_STATUS_SUCCESS:
         af.cm_context = cm_context
@@ -286,7 +286,7 @@ def _close_af(lib: NdisLibrary, af: Af) -> NDIS_STATUS:
         lib, registration.cm_driver, registration.cm_handlers, "CmCloseAfHandler", (af.cm_context,), (af.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        af.pending = AfPending.CLOSE
+        lib.mark(af, pending=AfPending.CLOSE)
         return NDIS_STATUS_PENDING
     _finish_close_af(lib, af, status)
     return int(status)
@@ -357,14 +357,14 @@ def _notify_close(ddi: str, NdisAfHandle: NDIS_HANDLE, Status: int) -> NDIS_STAT
         if cell is None:
             return NDIS_STATUS_NOT_ACCEPTED
         lib.force(af, "state", AF_TABLE, AfInput.NOTIFY_CLOSE)
-        af.pending = AfPending.NOTIFY_CLOSE
+        lib.mark(af, pending=AfPending.NOTIFY_CLOSE)
         protocol = af.client_binding.protocol
         status = call_handler(
             lib, protocol.driver, protocol.cl, "ClNotifyCloseAfHandler", (af.client_context,), (NdisAfHandle,)
         )
         if status == NDIS_STATUS_PENDING:
             return NDIS_STATUS_PENDING
-        af.pending = None
+        lib.mark(af, pending=None)
         if af.state is AfState.CLOSED:
             lib.kill(af.handle, "the address family was closed")
         return int(status)
@@ -442,7 +442,7 @@ def _register_sap(lib: NdisLibrary, af: Af, context: object, sap: Any) -> tuple[
         (handle,),
     )
     if status == NDIS_STATUS_PENDING:
-        record.pending = SapPending.REGISTER
+        lib.mark(record, pending=SapPending.REGISTER)
         return NDIS_STATUS_PENDING, handle
     if status == NDIS_STATUS_SUCCESS:
         record.cm_context = cm_context
@@ -515,7 +515,7 @@ def NdisClDeregisterSap(NdisSapHandle: NDIS_HANDLE) -> NDIS_STATUS:
             lib, cm.cm_driver, cm.cm_handlers, "CmDeregisterSapHandler", (sap.cm_context,), (NdisSapHandle,)
         )
         if status == NDIS_STATUS_PENDING:
-            sap.pending = SapPending.DEREGISTER
+            lib.mark(sap, pending=SapPending.DEREGISTER)
             return NDIS_STATUS_PENDING
         _finish_deregister(lib, sap, status)
         return int(status)

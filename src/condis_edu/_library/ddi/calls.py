@@ -98,7 +98,7 @@ def _make_call(lib: NdisLibrary, vc: Vc, params: Any, party_context: object) -> 
         lib, vc.cm_driver, vc.cm_handlers, "CmMakeCallHandler", (vc.cm_context, params, party), (vc.handle,)
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = CallPending.MAKE
+        lib.mark(vc, call_pending=CallPending.MAKE)
         return NDIS_STATUS_PENDING, party
     _finish_make_call(lib, vc, status, cm_party, "ProtocolCmMakeCall")
     return status, party if status == NDIS_STATUS_SUCCESS else None
@@ -160,7 +160,7 @@ def _make_call_complete(
         if status == NDIS_STATUS_PENDING:
             lib.report("X1.02", cm, ddi, "Status is NDIS_STATUS_PENDING")
             status = NDIS_STATUS_FAILURE
-        vc.call_pending = None
+        lib.mark(vc, call_pending=None)
         party_handle = vc.party
         _finish_make_call(lib, vc, status, cm_party, ddi)
         protocol = _client(vc)
@@ -240,7 +240,7 @@ def _incoming(lib: NdisLibrary, sap: Sap, vc: Vc, params: Any, ddi: str) -> NDIS
         (sap.handle, vc.handle),
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = CallPending.INCOMING
+        lib.mark(vc, call_pending=CallPending.INCOMING)
         return NDIS_STATUS_PENDING
     _finish_incoming(lib, vc, status)
     return int(status)
@@ -273,7 +273,7 @@ def NdisClIncomingCallComplete(
         if status == NDIS_STATUS_PENDING:
             lib.report("X1.02", client, ddi, "Status is NDIS_STATUS_PENDING")
             status = NDIS_STATUS_FAILURE
-        vc.call_pending = None
+        lib.mark(vc, call_pending=None)
         _finish_incoming(lib, vc, status)
         call_handler(
             lib,
@@ -358,7 +358,7 @@ def _close_call(lib: NdisLibrary, vc: Vc, buffer: object, size: int) -> NDIS_STA
         (vc.handle,),
     )
     if status == NDIS_STATUS_PENDING:
-        vc.call_pending = CallPending.CLOSE
+        lib.mark(vc, call_pending=CallPending.CLOSE)
         return NDIS_STATUS_PENDING
     _finish_close(lib, vc, status, "ProtocolCmCloseCall", pended=False)
     return int(status)
@@ -421,7 +421,7 @@ def _close_call_complete(ddi: str, Status: int, handle: NDIS_HANDLE) -> None:
         if status == NDIS_STATUS_PENDING:
             lib.report("X1.02", cm, ddi, "Status is NDIS_STATUS_PENDING")
             status = NDIS_STATUS_FAILURE
-        vc.call_pending = None
+        lib.mark(vc, call_pending=None)
         party_context = vc.party_client_context
         _finish_close(lib, vc, status, ddi, pended=True)
         protocol = _client(vc)

@@ -16,6 +16,7 @@ registering-a-sap, deregistering-a-sap, closing-an-address-family.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, Refuse, StateTable
@@ -50,6 +51,14 @@ class AfPending(enum.Enum):
     OPEN = "open"
     CLOSE = "close"
     NOTIFY_CLOSE = "notify-close"
+
+
+@dataclass(frozen=True, slots=True)
+class AfFlags:
+    """What NDIS remembers about an open AF beside its state (frozen: only ``NdisLibrary.mark``)."""
+
+    pending: AfPending | None = None
+    """The request a driver pended on this AF and must still complete, if any."""
 
 
 A, AI = AfState, AfInput
@@ -109,6 +118,14 @@ class SapPending(enum.Enum):
 
     REGISTER = "register"
     DEREGISTER = "deregister"
+
+
+@dataclass(frozen=True, slots=True)
+class SapFlags:
+    """What NDIS remembers about a SAP beside its state (frozen: only ``NdisLibrary.mark``)."""
+
+    pending: SapPending | None = None
+    """The request the call manager pended on this SAP and must still complete, if any."""
 
 
 P, PI = SapState, SapInput

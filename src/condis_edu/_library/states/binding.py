@@ -82,3 +82,12 @@ class BindingFlags:
 
     pnp_pending: bool = False
     """ProtocolNetPnPEvent returned NDIS_STATUS_PENDING; NdisCompleteNetPnPEvent must follow."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptFlags:
+    """What NDIS remembers about one bind or unbind call (frozen: only ``NdisLibrary.mark``)."""
+
+    pending: bool = False
+    """ProtocolBindAdapterEx (or ProtocolUnbindAdapterEx) returned NDIS_STATUS_PENDING; the
+    protocol must still call NdisCompleteBindAdapterEx (or NdisCompleteUnbindAdapterEx)."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from condis_edu._library.statemachine import Move, Refuse, StateTable
+from condis_edu._library.states.call import CallPending
 from condis_edu.mirror.status import NDIS_STATUS_CLOSING, NDIS_STATUS_NOT_ACCEPTED
 
 
@@ -101,6 +102,8 @@ class VcFlags:
     """The CloseStatus of NdisCmDispatchIncomingCloseCall, until the client's NdisClCloseCall."""
     must_delete: bool = False
     """R2.43: the network closed the call with an error; the client must delete the VC."""
+    call_pending: CallPending | None = None
+    """The call request a driver pended on this VC (make, incoming, close) and must still complete."""
 
 
 DATA_STATES: Final = frozenset({S.ACTIVE, S.REACTIVATING})
