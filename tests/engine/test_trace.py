@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+import gc
 import html
 
 from condis_edu import Machine
-from condis_edu._library.trace import EventKind
+from condis_edu._library.trace import EventKind, Trace
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.testing import loopback_machine
 
@@ -137,3 +139,116 @@ def test_trace_repr() -> None:
     m = notebook_cell()
     assert repr(m.trace) == f"<Trace {len(m.trace)} events>"
     assert m.trace._repr_markdown_().startswith("```text\n")
+
+
+def sent_twice() -> tuple[Machine, int]:
+    """The notebook cell, then two sends of a three-NBL chain, completed inline; returns the mark."""
+    from condis_edu.samples.client import data as cl_data
+    from condis_edu.samples.loopback_miniport import datapath as mp_data
+
+    m = Machine()
+    m.load_driver(loopback_miniport)
+    m.load_driver(call_manager)
+    m.load_driver(client)
+    nic = m.start_adapter("loopback_miniport")
+    settings = mp_data.settings(nic)
+    settings.complete, settings.echo = "inline", False
+    m.bind_all()
+    call = client.make_call(m, b"echo")
+    m.run_until_idle()
+    mark = len(m.trace)
+    with m.running_as("client"):
+        for _ in range(2):
+            head = cl_data.build_chain(call, 3, b"x")
+            assert head is not None
+            cl_data.send_chain(call, head)
+    m.run_until_idle()
+    return m, mark
+
+
+def test_records_hold_plain_values_so_the_collector_lets_them_go() -> None:
+    """A long trace must not slow every garbage collection down: no record keeps an object alive."""
+    m, mark = sent_twice()
+    records = m.trace.records
+    assert len(records) > mark + 8
+    gc.collect()
+    tracked = [r for r in records if gc.is_tracked(r)]
+    assert tracked == []
+    for record in records:
+        items = (record,) if isinstance(record, int) else record
+        assert all(type(x) in (int, str, bool, type(None)) or type(x) is tuple for x in items), record
+
+
+def test_a_traced_send_reads_as_calls_upcalls_and_returns() -> None:
+    m, mark = sent_twice()
+    events = m.trace.events[mark:]
+    kinds = [(e.kind.value, e.depth, e.name) for e in events[:8]]
+    assert kinds == [
+        ("call", 0, "NdisCoSendNetBufferLists"),
+        ("upcall", 1, "MiniportCoSendNetBufferLists"),
+        ("call", 2, "NdisMCoSendNetBufferListsComplete"),
+        ("upcall", 3, "ProtocolCoSendNetBufferListsComplete"),
+        ("return", 3, "ProtocolCoSendNetBufferListsComplete"),
+        ("return", 2, "NdisMCoSendNetBufferListsComplete"),
+        ("return", 1, "MiniportCoSendNetBufferLists"),
+        ("return", 0, "NdisCoSendNetBufferLists"),
+    ]
+    first = events[0]
+    assert (first.source, first.target, first.args) == ("client", "NDIS", f"vc#1, {first.raw_args[1]}, 0x0")
+    assert str(first.raw_args[1]).endswith(" (3)")
+    upcall, back = events[3], events[4]
+    assert (upcall.source, upcall.target) == ("NDIS", "client")
+    assert (back.source, back.target, back.call_seq, back.raw_result, back.result) == ("client", "NDIS", upcall.seq, None, "")
+    assert [e.seq for e in m.trace.events] == list(range(1, len(m.trace) + 1))
+
+
+def test_events_read_like_a_list_and_are_built_once() -> None:
+    m, mark = sent_twice()
+    events = m.trace.events
+    assert len(events) == len(m.trace) == len(m.trace.records)
+    assert events[mark] is events[mark] is list(events)[mark]
+    assert events.index(events[mark]) == mark and events[mark] in events and events.count(events[mark]) == 1
+    assert events[-1] == events[len(events) - 1] and events[mark:] == list(events)[mark:]
+    assert events == list(events) and repr(events) == repr(list(events))
+    before = m.trace.to_text()
+    events.clear()
+    assert len(events) == 0 and list(events) == [] and m.trace.records == [] and m.trace.to_text() == ""
+    assert before.count("NdisCoSendNetBufferLists(") == 2
+
+
+def test_a_return_whose_call_was_cleared_still_renders() -> None:
+    trace = Trace()
+    seq = trace.call("client", "NdisCoSendNetBufferLists", ("vc#1",))
+    inner = trace.upcall("loopback_miniport", "MiniportCoSendNetBufferLists", ("vc#1",))
+    trace.clear()
+    trace.depth = 2
+    trace.ret(inner, None)
+    trace.ret(seq, 0)
+    assert [e.kind for e in trace] == [EventKind.RETURN, EventKind.RETURN]
+    assert trace.to_text().splitlines() == [
+        "   1 t=0     NDIS --> NDIS: (a call made before the trace was cleared) returned",
+        "   2 t=0   NDIS --> NDIS: (a call made before the trace was cleared) returned NDIS_STATUS_SUCCESS",
+    ]
+
+
+def test_arguments_are_kept_as_plain_values_shown_the_same() -> None:
+    from condis_edu.mirror.handles import NDIS_HANDLE
+
+    class Status(enum.IntEnum):
+        SUCCESS = 0
+
+    class Name(str):
+        pass
+
+    m = notebook_cell()
+    handle = next(e for e in m.trace if e.name == "NdisCoCreateVc").raw_args[0]
+    assert handle == "binding#1" or not isinstance(handle, NDIS_HANDLE)
+    trace = Trace()
+    values = (None, True, Status.SUCCESS, Name("x"), 1.5, [1], (2,))
+    seq = trace.call("client", "Ndis", values)
+    trace.ret(seq, (Status.SUCCESS, None, False))
+    call, back = trace.events
+    assert call.args == "NULL, TRUE, NDIS_STATUS_SUCCESS, x, float, list, tuple"
+    assert call.short_args == "NULL, TRUE, SUCCESS, x, float, list, tuple"
+    assert back.result == "NDIS_STATUS_SUCCESS NULL FALSE"
+    assert all(type(x) in (int, str, bool, type(None)) for x in (*call.raw_args, *back.raw_result))
