@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 import gc
 import html
+from typing import Any
 
 from condis_edu import Machine
 from condis_edu._library.trace import EventKind, Trace
 from condis_edu.samples import call_manager, client, loopback_miniport
+from condis_edu.samples.client import data as cl_data
+from condis_edu.samples.loopback_miniport import datapath as mp_data
 from condis_edu.testing import loopback_machine
 
 
@@ -141,11 +144,8 @@ def test_trace_repr() -> None:
     assert m.trace._repr_markdown_().startswith("```text\n")
 
 
-def sent_twice() -> tuple[Machine, int]:
-    """The notebook cell, then two sends of a three-NBL chain, completed inline; returns the mark."""
-    from condis_edu.samples.client import data as cl_data
-    from condis_edu.samples.loopback_miniport import datapath as mp_data
-
+def ready_to_send() -> tuple[Machine, Any]:
+    """The notebook cell with sends completed inline, no echo; returns the machine and the call."""
     m = Machine()
     m.load_driver(loopback_miniport)
     m.load_driver(call_manager)
@@ -156,6 +156,12 @@ def sent_twice() -> tuple[Machine, int]:
     m.bind_all()
     call = client.make_call(m, b"echo")
     m.run_until_idle()
+    return m, call
+
+
+def sent_twice() -> tuple[Machine, int]:
+    """Two sends of a three-NBL chain; returns the machine and the trace length before them."""
+    m, call = ready_to_send()
     mark = len(m.trace)
     with m.running_as("client"):
         for _ in range(2):
@@ -252,3 +258,37 @@ def test_arguments_are_kept_as_plain_values_shown_the_same() -> None:
     assert call.short_args == "NULL, TRUE, SUCCESS, x, float, list, tuple"
     assert back.result == "NDIS_STATUS_SUCCESS NULL FALSE"
     assert all(type(x) in (int, str, bool, type(None)) for x in (*call.raw_args, *back.raw_result))
+
+
+
+class _SwitchOff(dict[int, int]):
+    """The client's status counts; counting one switches the trace off (from inside the send)."""
+
+    def __init__(self, m: Machine) -> None:
+        super().__init__()
+        self.m = m
+
+    def get(self, key: int, default: Any = None) -> Any:
+        self.m.trace.enabled = False
+        return super().get(key, default)
+
+
+def test_switching_the_trace_off_inside_a_send_records_no_more_returns() -> None:
+    """The send path writes its records itself; switched off mid-send, it stops as ``Trace.ret`` does."""
+    m, call = ready_to_send()
+    mark = len(m.trace)
+    data = cl_data.data_of(call)
+    data.recycle = False
+    data.completed = _SwitchOff(m)
+    with m.running_as("client"):
+        head = cl_data.build_chain(call, 1, b"x")
+        assert head is not None
+        cl_data.send_chain(call, head)
+    assert dict(data.completed) == {0: 1}
+    assert [(e.kind.value, e.name) for e in m.trace.events[mark:]] == [
+        ("call", "NdisCoSendNetBufferLists"),
+        ("upcall", "MiniportCoSendNetBufferLists"),
+        ("call", "NdisMCoSendNetBufferListsComplete"),
+        ("upcall", "ProtocolCoSendNetBufferListsComplete"),
+    ]
+    assert m.trace.depth == 4

@@ -307,8 +307,8 @@ def _up(
     stack.pop()
     if pushed:
         active.pop()
-    if seq:  # Trace.ret(seq, None) written out: the bare-seq record when nothing moved meanwhile
-        if trace.depth == depth + 1 and trace.clock.now == at:
+    if seq:  # Trace.ret(seq, None) written out: a bare seq when still tracing, at the same depth and time
+        if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
             trace.depth = depth
             records.append(seq)
         else:
@@ -570,7 +570,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         raise
     finally:
         if seq:  # Trace.ret(seq, None) written out, as in _up
-            if trace.depth == depth + 1 and trace.clock.now == at:
+            if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
                 trace.depth = depth
                 records.append(seq)
             else:
@@ -751,7 +751,7 @@ def NdisMCoSendNetBufferListsComplete(
         raise
     finally:
         if seq:  # Trace.ret(seq, None) written out, as in _up
-            if trace.depth == depth + 1 and trace.clock.now == at:
+            if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
                 trace.depth = depth
                 records.append(seq)
             else:
