@@ -9,6 +9,7 @@ from typing import Any
 
 from condis_edu import Machine
 from condis_edu._library.trace import EventKind, Trace
+from condis_edu.ndis import NdisCoSendNetBufferLists
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
 from condis_edu.samples.loopback_miniport import datapath as mp_data
@@ -292,3 +293,23 @@ def test_switching_the_trace_off_inside_a_send_records_no_more_returns() -> None
         ("upcall", "ProtocolCoSendNetBufferListsComplete"),
     ]
     assert m.trace.depth == 4
+
+
+def test_a_loop_sending_the_same_chain_stores_each_record_once() -> None:
+    """The benchmark's loop: the second send's records are the first send's (a long trace stays small)."""
+    m, call = ready_to_send()
+    cl_data.data_of(call).recycle = False
+    with m.running_as("client"):
+        head = cl_data.build_chain(call, 2, b"x")
+        assert head is not None
+        mark = len(m.trace)
+        for _ in range(2):
+            NdisCoSendNetBufferLists(call.NdisVcHandle, head, 0)
+    records = m.trace.records[mark:]
+    assert len(records) == 16
+    assert all(a is b for a, b in zip(records[:8], records[8:], strict=True))
+    assert records[4:8] == [0, 2, 4, 6]  # the returns: how far back their call is, small ints
+    first, second = m.trace.events[mark : mark + 8], m.trace.events[mark + 8 :]
+    assert [e.seq - 8 for e in second] == [e.seq for e in first]
+    assert [e.call_seq - 8 for e in second[4:]] == [e.call_seq for e in first[4:]]
+    assert m.trace.to_text(mark).count("NdisCoSendNetBufferLists(vc#1, nbl#") == 2

@@ -217,10 +217,11 @@ class TraceEvents(Sequence[TraceEvent]):
     read, and stays that same object afterwards. ``clear()`` forgets every event.
     """
 
-    __slots__ = ("_built", "_records")
+    __slots__ = ("_built", "_records", "_shared")
 
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: list[Record], shared: dict[Record, Record]) -> None:
         self._records = records
+        self._shared = shared
         self._built: list[TraceEvent] = []
 
     def _events(self) -> list[TraceEvent]:
@@ -258,6 +259,7 @@ class TraceEvents(Sequence[TraceEvent]):
     def clear(self) -> None:
         """Forget every event."""
         self._records.clear()
+        self._shared.clear()
         self._built.clear()
 
     def __eq__(self, other: object) -> bool:
@@ -292,9 +294,10 @@ def _build(records: list[Record], start: int) -> Iterator[TraceEvent]:
         seq = index + 1
         event: tuple[object, ...]
         if type(record) is int:  # a RETURN without a result, at the time and depth of its call
-            opened = _opener(records, record)
+            closed = index - record
+            opened = _opener(records, closed)
             source, target = (NDIS, opened[3]) if opened[0] == CALL else (opened[3], NDIS)
-            event = (seq, opened[1], opened[2], _KINDS[2], source, target, opened[4], (), None, record)
+            event = (seq, opened[1], opened[2], _KINDS[2], source, target, opened[4], (), None, closed)
             yield _new(TraceEvent, event)
             continue
         assert type(record) is tuple
@@ -344,13 +347,19 @@ class Trace:
         * ``(UPCALL, time, depth, driver, handler, *args)``: NDIS calls a driver's handler;
         * ``(2, time, depth, call_seq, result)``: the return of event *call_seq*;
         * ``(6, time, depth, call_seq, *results)``: the same with a tuple of results (out-parameters);
-        * ``call_seq`` alone: its return without a result, at the same time and depth;
+        * an int *n* alone: the return, without a result, of the call recorded *n* + 1 records
+          earlier, at that call's time and depth (small numbers, which Python does not allocate);
         * ``(3 | 4 | 5, time, depth, source, target, text, *args)``: a state change, a finding, a note.
 
         Every item is a plain value (``plain``), so the garbage collector stops tracking the
         records: a long trace costs nothing at each collection.
         """
-        self.events = TraceEvents(self.records)
+        self.shared: dict[Record, Record] = {}
+        """Each record kept once: an identical record (a loop sending the same chain records
+        the same calls at the same time and depth) is stored as the first one, which keeps a
+        long trace small. The data path's records hold only strings and ints that are not
+        bools, so records that compare equal are the same record."""
+        self.events = TraceEvents(self.records, self.shared)
         """The events, built from ``records`` when read."""
         self._upper: list[str] = []
         self._lower: list[str] = []
@@ -403,7 +412,7 @@ class Trace:
         now = self.clock.now
         opened = _opener(records, call_seq)
         if result is None and opened[1] == now and opened[2] == depth and opened is not _CLEARED:
-            records.append(call_seq)
+            records.append(len(records) - call_seq)
         elif isinstance(result, tuple):  # several results (out-parameters), each shown on its own
             records.append((_RETURN_MANY, now, depth, call_seq, *map(plain, result)))
         else:

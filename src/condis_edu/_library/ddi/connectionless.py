@@ -104,7 +104,7 @@ def _path(lib: NdisLibrary, adapter: Adapter) -> AdapterPath:
     return path
 
 
-def _label(lib: NdisLibrary, head: object) -> object:
+def _label(lib: NdisLibrary, head: object) -> str:
     return _chain_label(head) if lib.trace.enabled else ""  # type: ignore[arg-type]
 
 

@@ -271,7 +271,7 @@ def _up(
     spec: HandlerSpec,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
-    shown: tuple[object, ...],
+    shown: tuple[str, ...],
 ) -> None:
     """Call a data-path handler (they return nothing): what ``NdisLibrary.upcall`` does for
     them, with the trace recorded only when it is on (*shown* is then the traced arguments, as
@@ -283,7 +283,8 @@ def _up(
         records = trace.records
         depth = trace.depth
         at = trace.clock.now
-        records.append((UPCALL, at, depth, driver.name, spec.role) + shown)  # noqa: RUF005 - faster than *shown
+        record = (UPCALL, at, depth, driver.name, spec.role) + shown  # noqa: RUF005 - faster than *shown
+        records.append(trace.shared.setdefault(record, record))
         trace.depth = depth + 1
         seq = len(records)
     stack = lib.stack
@@ -310,7 +311,7 @@ def _up(
     if seq:  # Trace.ret(seq, None) written out: a bare seq when still tracing, at the same depth and time
         if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
             trace.depth = depth
-            records.append(seq)
+            records.append(len(records) - seq)
         else:
             trace.ret(seq, None)
 
@@ -433,7 +434,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
-    label: object = None
+    label = ""
     seq = 0
     if trace.enabled:  # Trace.call written out, with plain values (the handle's label, not the handle)
         head = NetBufferLists
@@ -442,8 +443,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         records = trace.records
         depth = trace.depth
         at = trace.clock.now
-        records.append(
-            (
+        record = (
                 CALL,
                 at,
                 depth,
@@ -453,7 +453,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
                 label,
                 flags_text,
             )
-        )
+        records.append(trace.shared.setdefault(record, record))
         trace.depth = depth + 1
         seq = len(records)
     # One route, traced or not: the trace only records around it.
@@ -572,7 +572,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         if seq:  # Trace.ret(seq, None) written out, as in _up
             if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
                 trace.depth = depth
-                records.append(seq)
+                records.append(len(records) - seq)
             else:
                 trace.ret(seq, None)
 
@@ -604,7 +604,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
 
 
 def _deliver_send_complete(
-    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: object = None
+    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = ""
 ) -> None:
     fn = path.pt_send_complete
     assert fn is not None
@@ -646,7 +646,7 @@ def NdisMCoSendNetBufferListsComplete(
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
-    label: object = None
+    label = ""
     seq = 0
     if trace.enabled:  # Trace.call written out, with plain values (the handle's label, not the handle)
         head = NetBufferLists
@@ -655,8 +655,7 @@ def NdisMCoSendNetBufferListsComplete(
         records = trace.records
         depth = trace.depth
         at = trace.clock.now
-        records.append(
-            (
+        record = (
                 CALL,
                 at,
                 depth,
@@ -666,7 +665,7 @@ def NdisMCoSendNetBufferListsComplete(
                 label,
                 flags_text,
             )
-        )
+        records.append(trace.shared.setdefault(record, record))
         trace.depth = depth + 1
         seq = len(records)
     # One route, traced or not: the trace only records around it.
@@ -753,7 +752,7 @@ def NdisMCoSendNetBufferListsComplete(
         if seq:  # Trace.ret(seq, None) written out, as in _up
             if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
                 trace.depth = depth
-                records.append(seq)
+                records.append(len(records) - seq)
             else:
                 trace.ret(seq, None)
 
