@@ -274,8 +274,8 @@ def _up(
     shown: tuple[str, ...],
 ) -> None:
     """Call a data-path handler (they return nothing): what ``NdisLibrary.upcall`` does for
-    them, with the trace recorded only when it is on (*shown* is then the traced arguments, as
-    plain values: a handle's label, not the handle; see ``Trace.records``).
+    them, with the trace recorded only when it is on (*shown* is then the traced arguments as
+    text: a handle's label, not the handle, so the record can be shared; see ``Trace.shared``).
     The DDI that leads here has already checked that the machine has not halted."""
     trace = lib.trace
     seq = 0
