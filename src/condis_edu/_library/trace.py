@@ -11,15 +11,18 @@ One trace renders three ways: ``to_text()`` (golden files, doctests), ``to_table
 ``table()`` wrap those in objects that display richly in Jupyter.
 
 Tracing is cheap to switch off: when ``enabled`` is False the recording methods return
-at once and no event objects are built (the data path relies on this).
+at once and nothing is built (the data path relies on this). Switched on, it is cheap too:
+an event is stored as a compact record of plain values (``Trace.records`` says which) and
+becomes a ``TraceEvent`` only when someone reads ``events``.
 """
 
 from __future__ import annotations
 
 import enum
 import html
+import sys
 from collections.abc import Collection, Iterator, Sequence
-from typing import Final, NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol, overload
 
 from condis_edu.mirror.handles import NDIS_HANDLE
 from condis_edu.mirror.nbl import NET_BUFFER_LIST
@@ -84,10 +87,10 @@ class Chain(NamedTuple):
 class TraceEvent(NamedTuple):
     """One line of the trace: an immutable record.
 
-    Arguments and results are kept as the objects that crossed the boundary (handles, statuses,
-    strings) and turned into text only when the trace is rendered, so recording stays cheap. Every
-    kept value renders the same later as it would have at once: a handle's label never changes, and
-    anything else is a number, a string or shown by its type name.
+    Arguments and results are kept as plain values (numbers, strings, ``None``, ``True``/``False``)
+    and turned into text only when the trace is rendered, so recording stays cheap: a status stays
+    a number (shown by name, long or short), a handle is kept as its label (which never changes), a
+    chain of NBLs as its text, and any other object as its type name, which is how it is shown.
     """
 
     seq: int
@@ -129,9 +132,23 @@ class TraceEvent(NamedTuple):
 
 
 _new: Final = tuple.__new__
-_CALL: Final = EventKind.CALL
-_UPCALL: Final = EventKind.UPCALL
-_RETURN: Final = EventKind.RETURN
+_KINDS: Final = (
+    EventKind.CALL,
+    EventKind.UPCALL,
+    EventKind.RETURN,
+    EventKind.STATE,
+    EventKind.FINDING,
+    EventKind.NOTE,
+)
+"""Record codes: a record's first item is the index of its kind here."""
+CALL: Final = 0
+UPCALL: Final = 1
+_RETURN: Final = 2
+_STATE: Final = 3
+_FINDING: Final = 4
+_NOTE: Final = 5
+_RETURN_MANY: Final = 6
+"""A RETURN whose result is a tuple (out-parameters), kept flat in its record."""
 
 
 def _describe_result(result: object, short: bool) -> str:
@@ -159,12 +176,193 @@ def describe(value: object, short: bool = False) -> str:
     return type(value).__name__
 
 
+def plain(value: object) -> object:
+    """What the trace keeps of an argument: a plain value that ``describe`` renders the same.
+
+    A handle becomes its label, a ``Chain`` its text, a number, string, bool or None stays as it
+    is, and anything else becomes its type name (how ``describe`` shows it anyway).
+
+    >>> plain(None), plain(0xC0010023), plain("0x0"), plain([1, 2])
+    (None, 3221291043, '0x0', 'list')
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if isinstance(value, NDIS_HANDLE):
+        return value.label
+    if isinstance(value, int):  # an int subclass (an IntEnum): shown by its number
+        return int(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, Chain):
+        return str(value)
+    return kind.__name__
+
+
+def _plain_values(values: Sequence[object]) -> tuple[object, ...]:
+    """*values* as a tuple of plain values (itself when it already is one)."""
+    for value in values:
+        kind = type(value)
+        if kind is not str and kind is not int and value is not None and kind is not bool:
+            return tuple(map(plain, values))
+    return values if type(values) is tuple else tuple(values)
+
+
+Record = tuple[object, ...] | int
+"""One recorded event, as ``Trace.records`` describes it."""
+
+
+class TraceEvents(Sequence[TraceEvent]):
+    """The events of a trace: reads like a list of ``TraceEvent`` (index, slice, iterate, ``index``).
+
+    The trace stores compact records; each becomes a ``TraceEvent`` the first time the events are
+    read, and stays that same object afterwards. ``clear()`` forgets every event.
+    """
+
+    __slots__ = ("_built", "_records", "_shared")
+
+    def __init__(self, records: list[Record], shared: dict[Record, Record]) -> None:
+        self._records = records
+        self._shared = shared
+        self._built: list[TraceEvent] = []
+
+    def _events(self) -> list[TraceEvent]:
+        built, records = self._built, self._records
+        if len(built) < len(records):
+            built.extend(_build(records, len(built)))
+        return built
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> TraceEvent: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TraceEvent]: ...
+
+    def __getitem__(self, index: int | slice) -> TraceEvent | list[TraceEvent]:
+        return self._events()[index]
+
+    def __iter__(self) -> Iterator[TraceEvent]:
+        return iter(self._events())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._events()
+
+    def index(self, value: object, start: int = 0, stop: int = sys.maxsize) -> int:
+        """Position of the first event equal to *value* (``ValueError`` when there is none)."""
+        return self._events().index(value, start, stop)  # type: ignore[arg-type]
+
+    def count(self, value: object) -> int:
+        """How many events equal *value*."""
+        return self._events().count(value)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        """Forget every event."""
+        self._records.clear()
+        self._shared.clear()
+        self._built.clear()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TraceEvents):
+            return self._events() == other._events()
+        if isinstance(other, list):
+            return self._events() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._events())
+
+
+_CLEARED: Final = (CALL, 0, 0, NDIS, "(a call made before the trace was cleared)")
+"""Stands for the call of a return whose call record was cleared while the call ran."""
+
+
+def _opener(records: list[Record], call_seq: int) -> tuple[object, ...]:
+    """The record of the call or upcall *call_seq*."""
+    opened = records[call_seq - 1] if 0 < call_seq <= len(records) else None
+    if type(opened) is tuple and (opened[0] == CALL or opened[0] == UPCALL):
+        return opened
+    return _CLEARED
+
+
+def _build(records: list[Record], start: int) -> Iterator[TraceEvent]:
+    """The events of ``records[start:]``, built from their records."""
+    for index in range(start, len(records)):
+        record = records[index]
+        seq = index + 1
+        event: tuple[object, ...]
+        if type(record) is int:  # a RETURN without a result, at the time and depth of its call
+            closed = index - record
+            opened = _opener(records, closed)
+            source, target = (NDIS, opened[3]) if opened[0] == CALL else (opened[3], NDIS)
+            event = (seq, opened[1], opened[2], _KINDS[2], source, target, opened[4], (), None, closed)
+            yield _new(TraceEvent, event)
+            continue
+        assert type(record) is tuple
+        code = record[0]
+        assert type(code) is int
+        if code == CALL:
+            event = (seq, record[1], record[2], _KINDS[0], record[3], NDIS, record[4], record[5:], _NO_RESULT, 0)
+        elif code == UPCALL:
+            event = (seq, record[1], record[2], _KINDS[1], NDIS, record[3], record[4], record[5:], _NO_RESULT, 0)
+        elif code == _RETURN:
+            call_seq = record[3]
+            assert type(call_seq) is int
+            opened = _opener(records, call_seq)
+            source, target = (NDIS, opened[3]) if opened[0] == CALL else (opened[3], NDIS)
+            event = (seq, record[1], record[2], _KINDS[2], source, target, opened[4], (), record[4], call_seq)
+        elif code == _RETURN_MANY:
+            call_seq = record[3]
+            assert type(call_seq) is int
+            opened = _opener(records, call_seq)
+            source, target = (NDIS, opened[3]) if opened[0] == CALL else (opened[3], NDIS)
+            event = (seq, record[1], record[2], _KINDS[2], source, target, opened[4], (), record[4:], call_seq)
+        else:
+            event = (
+                seq,
+                record[1],
+                record[2],
+                _KINDS[code],
+                record[3],
+                record[4],
+                record[5],
+                record[6:],
+                _NO_RESULT,
+                0,
+            )
+        yield _new(TraceEvent, event)
+
+
 class Trace:
     """An ordered list of ``TraceEvent`` plus the participants seen so far."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.events: list[TraceEvent] = []
+        self.records: list[Record] = []
+        """The events as compact records (what ``events`` is built from):
+
+        * ``(CALL, time, depth, driver, ddi, *args)``: a driver calls a DDI;
+        * ``(UPCALL, time, depth, driver, handler, *args)``: NDIS calls a driver's handler;
+        * ``(2, time, depth, call_seq, result)``: the return of event *call_seq*;
+        * ``(6, time, depth, call_seq, *results)``: the same with a tuple of results (out-parameters);
+        * an int *n* alone: the return, without a result, of the call recorded *n* + 1 records
+          earlier, at that call's time and depth (small numbers, which Python does not allocate);
+        * ``(3 | 4 | 5, time, depth, source, target, text, *args)``: a state change, a finding, a note.
+
+        Every item is a plain value (``plain``), so the garbage collector stops tracking the
+        records: a long trace costs nothing at each collection.
+        """
+        self.shared: dict[Record, Record] = {}
+        """Each record kept once: an identical record (a loop sending the same chain records
+        the same calls at the same time and depth) is stored as the first one, which keeps a
+        long trace small. The data path's records hold only strings and ints that are not
+        bools, so records that compare equal are the same record."""
+        self.events = TraceEvents(self.records, self.shared)
+        """The events, built from ``records`` when read."""
         self._upper: list[str] = []
         self._lower: list[str] = []
         self.depth = 0
@@ -184,63 +382,58 @@ class Trace:
         return [*self._upper, NDIS, *self._lower]
 
     # -- recording ------------------------------------------------------------------------
-    # Each recording method builds its event in one step (``tuple.__new__`` on a ready tuple, no
-    # keyword defaults) and reads the clock with one attribute load: a traced send records eight
-    # events, so this is the cost of tracing.
+    # A traced send records eight events, so each recording method appends one compact record
+    # (a tuple of plain values, or a bare int for a return without a result) and nothing else.
     def call(self, driver: str, ddi: str, args: Sequence[object] = ()) -> int:
         """A driver calls a DDI. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        events = self.events
-        seq = len(events) + 1
+        records = self.records
         depth = self.depth
-        shown = args if type(args) is tuple else tuple(args)
-        events.append(_new(TraceEvent, (seq, self.clock.now, depth, _CALL, driver, NDIS, ddi, shown, _NO_RESULT, 0)))
+        records.append((CALL, self.clock.now, depth, driver, ddi, *_plain_values(args)))
         self.depth = depth + 1
-        return seq
+        return len(records)
 
     def upcall(self, driver: str, role: str, args: Sequence[object] = ()) -> int:
         """NDIS calls a driver's handler. Returns the event's seq (0 when disabled)."""
         if not self.enabled:
             return 0
-        events = self.events
-        seq = len(events) + 1
+        records = self.records
         depth = self.depth
-        shown = args if type(args) is tuple else tuple(args)
-        events.append(_new(TraceEvent, (seq, self.clock.now, depth, _UPCALL, NDIS, driver, role, shown, _NO_RESULT, 0)))
+        records.append((UPCALL, self.clock.now, depth, driver, role, *_plain_values(args)))
         self.depth = depth + 1
-        return seq
+        return len(records)
 
     def ret(self, call_seq: int, result: object) -> None:
         """Close the call or upcall *call_seq* with *result* (a status, a tuple, or None)."""
         if not self.enabled or call_seq == 0:
             return
-        events = self.events
+        records = self.records
         depth = self.depth - 1
         self.depth = depth
-        opened = events[call_seq - 1]
-        seq = len(events) + 1
-        source, target, name = opened[5], opened[4], opened[6]
-        event = (seq, self.clock.now, depth, _RETURN, source, target, name, (), result, call_seq)
-        events.append(_new(TraceEvent, event))
+        now = self.clock.now
+        opened = _opener(records, call_seq)
+        if result is None and opened[1] == now and opened[2] == depth and opened is not _CLEARED:
+            records.append(len(records) - call_seq)
+        elif isinstance(result, tuple):  # several results (out-parameters), each shown on its own
+            records.append((_RETURN_MANY, now, depth, call_seq, *map(plain, result)))
+        else:
+            records.append((_RETURN, now, depth, call_seq, plain(result)))
 
     def unwind(self, call_seq: int) -> None:
         """Close *call_seq* after an exception (no result)."""
         if self.enabled and call_seq:
             self.ret(call_seq, "raised")
 
-    def _add(self, kind: EventKind, source: str, target: str, name: str, args: tuple[object, ...] = ()) -> None:
-        events = self.events
-        seq = len(events) + 1
-        event = (seq, self.clock.now, self.depth, kind, source, target, name, args, _NO_RESULT, 0)
-        events.append(_new(TraceEvent, event))
+    def _add(self, code: int, source: str, target: str, name: str, *args: str) -> None:
+        self.records.append((code, self.clock.now, self.depth, source, target, name, *args))
 
     def state(self, label: str, machine: str, old: enum.Enum | None, new: enum.Enum) -> None:
         """An NDIS object changed state."""
         if not self.enabled:
             return
         before = old.name if old is not None else "(new)"
-        self._add(EventKind.STATE, NDIS, NDIS, f"{label} {before} -> {new.name}", (machine,))
+        self._add(_STATE, NDIS, NDIS, f"{label} {before} -> {new.name}", machine)
 
     def change(self, label: str, record: str, changes: Sequence[tuple[str, object, object]]) -> None:
         """Fields of an NDIS object's frozen record changed: ``(field, old, new)`` each, one line."""
@@ -252,12 +445,12 @@ class Trace:
     def finding(self, driver: str, text: str) -> None:
         """A verifier finding."""
         if self.enabled:
-            self._add(EventKind.FINDING, NDIS, driver, text)
+            self._add(_FINDING, NDIS, driver, text)
 
     def note(self, text: str) -> None:
         """A harness action (start adapter, bind...)."""
         if self.enabled:
-            self._add(EventKind.NOTE, "harness", NDIS, text)
+            self._add(_NOTE, "harness", NDIS, text)
 
     def clear(self) -> None:
         """Forget every event (participants are kept)."""
@@ -265,7 +458,7 @@ class Trace:
         self.depth = 0
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.records)
 
     def __iter__(self) -> Iterator[TraceEvent]:
         return iter(self.events)

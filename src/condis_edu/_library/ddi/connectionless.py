@@ -105,7 +105,7 @@ def _path(lib: NdisLibrary, adapter: Adapter) -> AdapterPath:
     return path
 
 
-def _label(lib: NdisLibrary, head: object) -> object:
+def _label(lib: NdisLibrary, head: object) -> str:
     return _chain_label(head) if lib.trace.enabled else ""  # type: ignore[arg-type]
 
 
@@ -179,7 +179,7 @@ def _send(lib: NdisLibrary, binding: Binding, caller: Driver, head: NET_BUFFER_L
         SPEC_MP_SEND,
         fn,
         (adapter.context, head, port, flags),
-        (adapter.handle, _label(lib, head), _flags(flags)),
+        (adapter.handle.label, _label(lib, head), _flags(flags)),
     )
 
 
@@ -192,7 +192,7 @@ def _deliver(lib: NdisLibrary, binding: Binding, head: NET_BUFFER_LIST) -> None:
         SPEC_PT_SEND_COMPLETE,
         fn,
         (binding.context, head, 0),
-        (binding.handle, _label(lib, head), _flags(0)),
+        (binding.handle.label, _label(lib, head), _flags(0)),
     )
 
 
@@ -355,7 +355,7 @@ def _indicate(
                 SPEC_PT_RECEIVE,
                 fn,
                 (binding.context, head, port, n, call_flags),
-                (binding.handle, _label(lib, head), str(n), _flags(call_flags)),
+                (binding.handle.label, _label(lib, head), str(n), _flags(call_flags)),
             )
             return
         lent = []
@@ -370,7 +370,7 @@ def _indicate(
                 SPEC_PT_RECEIVE,
                 fn,
                 (binding.context, head, port, n, call_flags),
-                (binding.handle, _label(lib, head), str(n), _flags(call_flags)),
+                (binding.handle.label, _label(lib, head), str(n), _flags(call_flags)),
             )
         finally:
             for i, y in enumerate(lent):

@@ -52,7 +52,7 @@ from condis_edu._library.ownership import owned_by, refuse, rollback, transfer, 
 from condis_edu._library.states.adapter import AdapterState, ResetState
 from condis_edu._library.states.call import CallState
 from condis_edu._library.states.vc import VcState
-from condis_edu._library.trace import Chain
+from condis_edu._library.trace import CALL, UPCALL, plain
 from condis_edu._library.watch import watch_held_by
 from condis_edu.errors import (
     BugCheck,
@@ -105,7 +105,6 @@ SPEC_PT_RECEIVE: Final = HANDLER_SPECS["CoReceiveNetBufferListsHandler"]
 SPEC_MP_RETURN: Final = HANDLER_SPECS["ReturnNetBufferListsHandler"]
 
 _KIND_OWNED: Final = HolderKind.OWNED
-_new: Final = tuple.__new__
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,13 +272,22 @@ def _up(
     spec: HandlerSpec,
     fn: Callable[..., Any],
     args: tuple[Any, ...],
-    shown: tuple[object, ...],
+    shown: tuple[str, ...],
 ) -> None:
     """Call a data-path handler (they return nothing): what ``NdisLibrary.upcall`` does for
-    them, with the trace recorded only when it is on (*shown* is then the traced arguments).
+    them, with the trace recorded only when it is on (*shown* is then the traced arguments as
+    text: a handle's label, not the handle, so the record can be shared; see ``Trace.shared``).
     The DDI that leads here has already checked that the machine has not halted."""
     trace = lib.trace
-    seq = trace.upcall(driver.name, spec.role, shown) if trace.enabled else 0
+    seq = 0
+    if trace.enabled:  # Trace.upcall written out (the traced data path's busiest lines)
+        records = trace.records
+        depth = trace.depth
+        at = trace.clock.now
+        record = (UPCALL, at, depth, driver.name, spec.role) + shown  # noqa: RUF005 - faster than *shown
+        records.append(trace.shared.setdefault(record, record))
+        trace.depth = depth + 1
+        seq = len(records)
     stack = lib.stack
     # Only the top of the running-libraries stack is ever read: when this library is already
     # there (the caller is its driver code, the usual case), there is nothing to push.
@@ -301,8 +309,12 @@ def _up(
     stack.pop()
     if pushed:
         active.pop()
-    if seq:
-        trace.ret(seq, None)
+    if seq:  # Trace.ret(seq, None) written out: a bare seq when still tracing, at the same depth and time
+        if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
+            trace.depth = depth
+            records.append(len(records) - seq)
+        else:
+            trace.ret(seq, None)
 
 
 def _escaped(lib: NdisLibrary, driver: Driver, spec: HandlerSpec, exc: BaseException) -> None:
@@ -322,11 +334,11 @@ def _escaped(lib: NdisLibrary, driver: Driver, spec: HandlerSpec, exc: BaseExcep
     raise crash from exc
 
 
-def _chain_label(head: NET_BUFFER_LIST | None) -> object:
-    """The chain as a trace argument (walks it; trace mode only): a ``Chain`` record rendered
-    later as ``nbl#1..nbl#8 (8)``, or text for NULL, a non-NBL and a broken chain."""
+def _chain_label(head: NET_BUFFER_LIST | None) -> str:
+    """The chain as a trace argument (walks it; trace mode only), as it is now: ``nbl#1`` or
+    ``nbl#1..nbl#8 (8)``, and text for NULL, a non-NBL and a broken chain."""
     if type(head) is NET_BUFFER_LIST and head.Next is None:
-        return _new(Chain, (head, head, 1))
+        return head._label
     if head is None:
         return "NULL"
     if not isinstance(head, NET_BUFFER_LIST):
@@ -336,10 +348,10 @@ def _chain_label(head: NET_BUFFER_LIST | None) -> object:
     try:
         while nbl is not None and n < 1 << 20:
             last, n, nbl = nbl, n + 1, nbl.Next
-        last.label  # noqa: B018 - a link that is not an NBL has no label
+        tail = last.label  # a link that is not an NBL has no label
     except AttributeError:
         return f"{head.label}.. (broken chain)"
-    return _new(Chain, (head, last, n))
+    return head.label if n == 1 else f"{head.label}..{tail} ({n})"
 
 
 def _bad_link(head: object) -> str | None:
@@ -423,15 +435,28 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
-    label: object = None
+    label = ""
     seq = 0
-    if trace.enabled:
-        label = _chain_label(NetBufferLists)
-        seq = trace.call(
-            caller.name if caller is not None else "harness",
-            "NdisCoSendNetBufferLists",
-            (NdisVcHandle, label, _flags(SendFlags)),
-        )
+    if trace.enabled:  # Trace.call written out, with plain values (the handle's label, not the handle)
+        head = NetBufferLists
+        label = head._label if type(head) is NET_BUFFER_LIST and head.Next is None else _chain_label(head)
+        flags_text = (type(SendFlags) is int and _FLAG_TEXT.get(SendFlags)) or _flags(SendFlags)
+        records = trace.records
+        depth = trace.depth
+        at = trace.clock.now
+        record = (
+                CALL,
+                at,
+                depth,
+                caller.name if caller is not None else "harness",
+                "NdisCoSendNetBufferLists",
+                NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
+                label,
+                flags_text,
+            )
+        records.append(trace.shared.setdefault(record, record))
+        trace.depth = depth + 1
+        seq = len(records)
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendFlags
     try:
@@ -535,7 +560,7 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             SPEC_MP_SEND,
             path.mp_send,
             (vc.miniport_context, head, flags),
-            (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+            (path.handle.label, label, flags_text) if seq else (),
         )
         if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
             watch_held_by(path.state.pools.every_nbl(), path.sent)
@@ -545,8 +570,12 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             seq = 0
         raise
     finally:
-        if seq:
-            trace.ret(seq, None)
+        if seq:  # Trace.ret(seq, None) written out, as in _up
+            if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
+                trace.depth = depth
+                records.append(len(records) - seq)
+            else:
+                trace.ret(seq, None)
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -576,7 +605,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
 
 
 def _deliver_send_complete(
-    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: object = None
+    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = ""
 ) -> None:
     fn = path.pt_send_complete
     assert fn is not None
@@ -586,7 +615,9 @@ def _deliver_send_complete(
         SPEC_PT_SEND_COMPLETE,
         fn,
         (path.protocol_vc_context, head, flags),
-        (path.handle, label or _chain_label(head), _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+        (path.handle.label, label or _chain_label(head), _FLAG_TEXT.get(flags) or _flags(flags))
+        if lib.trace.enabled
+        else (),
     )
 
 
@@ -616,15 +647,28 @@ def NdisMCoSendNetBufferListsComplete(
     stack = lib.stack
     caller = stack[-1] if stack else None
     trace = lib.trace
-    label: object = None
+    label = ""
     seq = 0
-    if trace.enabled:
-        label = _chain_label(NetBufferLists)
-        seq = trace.call(
-            caller.name if caller is not None else "harness",
-            "NdisMCoSendNetBufferListsComplete",
-            (NdisVcHandle, label, _flags(SendCompleteFlags)),
-        )
+    if trace.enabled:  # Trace.call written out, with plain values (the handle's label, not the handle)
+        head = NetBufferLists
+        label = head._label if type(head) is NET_BUFFER_LIST and head.Next is None else _chain_label(head)
+        flags_text = (type(SendCompleteFlags) is int and _FLAG_TEXT.get(SendCompleteFlags)) or _flags(SendCompleteFlags)
+        records = trace.records
+        depth = trace.depth
+        at = trace.clock.now
+        record = (
+                CALL,
+                at,
+                depth,
+                caller.name if caller is not None else "harness",
+                "NdisMCoSendNetBufferListsComplete",
+                NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
+                label,
+                flags_text,
+            )
+        records.append(trace.shared.setdefault(record, record))
+        trace.depth = depth + 1
+        seq = len(records)
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendCompleteFlags
     try:
@@ -698,7 +742,7 @@ def NdisMCoSendNetBufferListsComplete(
             SPEC_PT_SEND_COMPLETE,
             path.pt_send_complete,  # type: ignore[arg-type]
             (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
-            (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+            (path.handle.label, label, flags_text) if seq else (),
         )
     except BaseException:
         if seq:
@@ -706,8 +750,12 @@ def NdisMCoSendNetBufferListsComplete(
             seq = 0
         raise
     finally:
-        if seq:
-            trace.ret(seq, None)
+        if seq:  # Trace.ret(seq, None) written out, as in _up
+            if trace.enabled and trace.depth == depth + 1 and trace.clock.now == at:
+                trace.depth = depth
+                records.append(len(records) - seq)
+            else:
+                trace.ret(seq, None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -803,7 +851,7 @@ def _indicate(
     fn = path.pt_receive
     assert fn is not None
     args = (path.binding.context, path.protocol_vc_context, head, n, flags)
-    shown = (vc.handle, _chain_label(head), str(n), _flags(flags)) if lib.trace.enabled else ()
+    shown = (vc.handle.label, _chain_label(head), str(n), _flags(flags)) if lib.trace.enabled else ()
     if not resources:
         vc.outstanding_receives += n
         path.adapter.outstanding_receives += n
@@ -926,7 +974,7 @@ def _return(lib: NdisLibrary, binding: Binding, caller: Driver | None, head: NET
         SPEC_MP_RETURN,
         fn,
         (adapter.context, head, flags),
-        (adapter.handle, _chain_label(head), _flags(flags)) if lib.trace.enabled else (),
+        (adapter.handle.label, _chain_label(head), _flags(flags)) if lib.trace.enabled else (),
     )
 
 
