@@ -440,7 +440,7 @@ class Trace:
         if not self.enabled:
             return
         text = ", ".join(f"{field} {describe(old)} -> {describe(new)}" for field, old, new in changes)
-        self._add(EventKind.STATE, NDIS, NDIS, f"{label} {text}", (record,))
+        self._add(_STATE, NDIS, NDIS, f"{label} {text}", record)
 
     def finding(self, driver: str, text: str) -> None:
         """A verifier finding."""
