@@ -95,6 +95,10 @@ class NdisLibrary:
         self._driver_objects: list[tuple[DRIVER_OBJECT, Driver]] = []
         self.im_starting: set[str] = set()
         """Device instances an NdisIMInitializeDeviceInstanceEx has asked for and not yet started."""
+        self.routes: list[Any] = []
+        """Cached verdicts "every state this route depends on is fine" (each has a ``ready``
+        flag, such as the data path's per-VC route): any state change (``move``, ``mark``,
+        ``halt``, ``changed``) clears them all, so a route is rechecked after every change."""
 
     # ------------------------------------------------------------------ handles
     def resolve(self, handle: object, kinds: tuple[str, ...], param: str, ddi: str) -> Any:
@@ -246,6 +250,7 @@ class NdisLibrary:
         """Stop the machine (first stop wins)."""
         if self.halted is None:
             self.halted = exc
+            self.changed()
             self.trace.note(f"machine halted: {str(exc).splitlines()[0]}")
 
     # ------------------------------------------------------------------ verifier
@@ -269,6 +274,8 @@ class NdisLibrary:
         if isinstance(cell, Move):
             old = getattr(obj, attr)
             setattr(obj, attr, cell.target)
+            if self.routes:
+                self.changed()
             if self.trace.enabled:
                 self.trace.state(_label(obj), table.name, old, cell.target)
         return cell
@@ -276,6 +283,15 @@ class NdisLibrary:
     def mark(self, obj: Any, **changes: Any) -> None:
         """Replace *obj*'s frozen ``flags`` record with one that has *changes* (the only writer)."""
         obj.flags = replace(obj.flags, **changes)
+        if self.routes:
+            self.changed()
+
+    def changed(self) -> None:
+        """Something a cached route depends on changed: every route goes back to its checks."""
+        routes = self.routes
+        for route in routes:
+            route.ready = False
+        routes.clear()
 
     def force(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> None:
         """Apply a move the engine has already validated (raises if the table disagrees)."""

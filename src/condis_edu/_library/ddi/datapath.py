@@ -69,6 +69,7 @@ from condis_edu.mirror.status import (
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_RESET_IN_PROGRESS,
+    NDIS_STATUS_SUCCESS,
     NDIS_STATUS_VC_NOT_ACTIVATED,
     is_status,
     status_name,
@@ -103,6 +104,8 @@ SPEC_PT_RECEIVE: Final = HANDLER_SPECS["CoReceiveNetBufferListsHandler"]
 SPEC_MP_RETURN: Final = HANDLER_SPECS["ReturnNetBufferListsHandler"]
 
 _KIND_OWNED: Final = HolderKind.OWNED
+_ACTIVE: Final = _library._ACTIVE
+"""The running-libraries stack (the same list object as ``core._ACTIVE``; only its top is read here)."""
 _new: Final = tuple.__new__
 
 
@@ -192,6 +195,7 @@ class VcPath:
         "pt_owner",
         "pt_receive",
         "pt_send_complete",
+        "ready",
         "refused",
         "sent",
         "state",
@@ -228,6 +232,8 @@ class VcPath:
         )
         self.lent = Holder(HolderKind.LENT, self.protocol, vc, f"lent to {self.protocol.name} on {label}")
         self.refused = Holder(HolderKind.SENT, None, vc, f"refused on {label}, held by NDIS until it completes it")
+        self.ready = False
+        """True while every state a send depends on is known to be fine (see ``_check_ready``)."""
 
     @property
     def protocol_vc_context(self) -> object:
@@ -248,6 +254,28 @@ def path_of(lib: NdisLibrary, vc: Vc) -> VcPath:
         if vc.handle.alive:
             setattr(vc.handle, "_fast", path)  # noqa: B010
     return path
+
+
+def _check_ready(lib: NdisLibrary, path: VcPath) -> None:
+    """Remember, until the next state change, that sends on *path* need no state checks.
+
+    A send checks the machine (not halted), the VC (active or reactivating, its call not
+    closing) and the adapter (Running, not resetting). Once all of that holds, the route is
+    *ready*: it joins ``NdisLibrary.routes``, and the next state change anywhere in the
+    machine (``NdisLibrary.move``, ``mark``, ``halt``, ``changed``) clears the flag, so the
+    following send checks again. The per-call checks (caller, flags, chain) never move here.
+    """
+    vc, adapter = path.vc, path.adapter
+    if (
+        lib.halted is None
+        and vc.state in _DATA_VC_STATES
+        and vc.call_state is not _CLOSING_CALL
+        and adapter.state is _RUNNING
+        and adapter not in path.state.resetting
+        and vc.handle._fast is path
+    ):
+        path.ready = True
+        lib.routes.append(path)
 
 
 def forget_path(vc: Vc) -> None:
@@ -434,108 +462,61 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendFlags
     try:
-        ddi = "NdisCoSendNetBufferLists"
-        vc = path.vc
-        adapter = path.adapter
-        status = 0
+        # The ready route: the VC's states were checked since the last state change
+        # (``_check_ready``); the caller, its machine, the chain and the flags are checked here,
+        # then one walk checks and re-stamps every NBL (owned by the sender, fresh or back from
+        # this VC, with SourceHandle right). Anything else takes the checked route.
+        n = 0
+        nbl: NET_BUFFER_LIST | None = head
         if (
-            caller is path.protocol
-            and vc.state is _ACTIVE_VC
-            and vc.call_state is not _CLOSING_CALL
-            and adapter.state is _RUNNING
+            path.ready
+            and caller is path.protocol
+            and _ACTIVE[-1] is lib
             and head is not None
             and flags.__class__ is int
             and 0 <= flags <= 0xFFFFFFFF
-            and not path.state.resetting
         ):
-            target = path.sent
-            checked = False
-        else:
-            if caller is None:
-                raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-            if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
-                return
-            checked = True
-            if caller is not path.protocol:
-                lib.report(
-                    "R3.06",
-                    caller,
-                    ddi,
-                    f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
-                )
-                return
-            if vc.call_state is _CLOSING_CALL and vc.af is not None:
-                # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
-                lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
-                status = NDIS_STATUS_CLOSING
-            elif vc.state not in _DATA_VC_STATES:
-                status = NDIS_STATUS_VC_NOT_ACTIVATED
-            elif adapter in path.state.resetting:
-                status = NDIS_STATUS_RESET_IN_PROGRESS
-            elif adapter.state is not _RUNNING:
-                status = NDIS_STATUS_PAUSED
-            target = path.refused if status else path.sent
-        # The hand-off walk: owned by the sender (fresh, or back from this VC) and SourceHandle
-        # right; anything else undoes the walk (every NBL walked so far was the sender's) and
-        # takes the diagnosis below.
-        back, owner, handle = path.back, path.pt_owner, path.handle
-        n = 0
-        nbl: NET_BUFFER_LIST | None = head
-        try:
-            while nbl is not None:
-                if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
-                    break
-                nbl._holder = target
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:  # not an NBL: the diagnosis names it
-            nbl = head
+            back, owner, handle, sent = path.back, path.pt_owner, path.handle, path.sent
+            try:
+                while nbl is not None:
+                    if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                        break
+                    nbl._holder = sent
+                    n += 1
+                    nbl = nbl.Next
+            except AttributeError:  # not an NBL: the checked route names it
+                nbl = head
+            if nbl is not None:
+                rollback(head, n, back)
         if nbl is not None:
-            rollback(head, n, back)
-            # The boundary checks the first test skipped (the handle's machine), then the chain
-            # itself (R3.05: foreign, freed or looping NBLs), before the diagnosis below.
-            if not checked and not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
-                return
-            if check_chain(head, ddi, lib) is not None:
-                return
-            # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
-            # one is reported before anything moves; then ownership, accepting NBLs that came
-            # back by another VC.
-            bad = _bad_link(head)
-            if bad is not None:
-                lib.report("R3.05", caller, ddi, bad)
-                return
-            nbl = head
-            count = 0
-            while nbl is not None and count < 1 << 20:
-                if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
-                    lib.report(
-                        "R3.03",
-                        caller,
-                        ddi,
-                        f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
-                    )
-                    return
-                nbl, count = nbl.Next, count + 1
-            n, _, reason = transfer_owned(head, caller, target)
+            n = _send_checked(lib, path, caller, head, flags)
             if n < 0:
-                lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
                 return
-        if status:
-            _refuse_send(lib, path, head, n, status)
-            return
+        vc = path.vc
         vc.outstanding_sends += n
-        adapter.outstanding_sends += n
-        if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
-            raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
-        _up(
-            lib,
-            path.mp_driver,
-            SPEC_MP_SEND,
-            path.mp_send,
-            (vc.miniport_context, head, flags),
-            (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+        path.adapter.outstanding_sends += n
+        # The miniport's handler, called as ``_up`` calls one (inline: this is the hot path).
+        # Both routes have checked that this library is the running one, so only the driver
+        # stack moves.
+        driver = path.mp_driver
+        handler = path.mp_send
+        up = (
+            trace.upcall(driver.name, SPEC_MP_SEND.role, (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)))
+            if seq
+            else 0
         )
+        stack.append(driver)
+        try:
+            handler(vc.miniport_context, head, flags)  # type: ignore[misc]
+        except BaseException as exc:
+            stack.pop()
+            if up:
+                trace.unwind(up)
+            _escaped(lib, driver, SPEC_MP_SEND, exc)
+            raise
+        stack.pop()
+        if up:
+            trace.ret(up, None)
         if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
             watch_held_by(path.state.pools.every_nbl(), path.sent)
     except BaseException:
@@ -546,6 +527,92 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     finally:
         if seq:
             trace.ret(seq, None)
+
+
+def _send_checked(lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int) -> int:
+    """The checked route of a send: every check, in order, then the hand-off.
+
+    Returns how many NBLs go down to the miniport, or -1 when the call ends here (a finding
+    in collect mode, or NDIS completes the send itself).
+    """
+    ddi = "NdisCoSendNetBufferLists"
+    vc, adapter = path.vc, path.adapter
+    if caller is None:
+        raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+    if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
+        return -1
+    if caller is not path.protocol:
+        lib.report(
+            "R3.06",
+            caller,
+            ddi,
+            f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
+        )
+        return -1
+    status = 0
+    if vc.call_state is _CLOSING_CALL and vc.af is not None:
+        # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
+        lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
+        status = NDIS_STATUS_CLOSING
+    elif vc.state not in _DATA_VC_STATES:
+        status = NDIS_STATUS_VC_NOT_ACTIVATED
+    elif adapter in path.state.resetting:
+        status = NDIS_STATUS_RESET_IN_PROGRESS
+    elif adapter.state is not _RUNNING:
+        status = NDIS_STATUS_PAUSED
+    if status:
+        target = path.refused
+    else:
+        target = path.sent
+        _check_ready(lib, path)
+    # The hand-off walk, as on the ready route; anything else undoes the walk and takes the
+    # diagnosis below.
+    back, owner, handle = path.back, path.pt_owner, path.handle
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                break
+            nbl._holder = target
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:  # not an NBL: the diagnosis names it
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, back)
+        # The chain itself (R3.05: foreign, freed or looping NBLs), before the diagnosis below.
+        if check_chain(head, ddi, lib) is not None:
+            return -1
+        # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
+        # one is reported before anything moves; then ownership, accepting NBLs that came
+        # back by another VC.
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.05", caller, ddi, bad)
+            return -1
+        nbl = head
+        count = 0
+        while nbl is not None and count < 1 << 20:
+            if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
+                lib.report(
+                    "R3.03",
+                    caller,
+                    ddi,
+                    f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
+                )
+                return -1
+            nbl, count = nbl.Next, count + 1
+        n, _, reason = transfer_owned(head, caller, target)
+        if n < 0:
+            lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
+            return -1
+    if status:
+        _refuse_send(lib, path, head, n, status)
+        return -1
+    if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
+        raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
+    return n
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -627,78 +694,66 @@ def NdisMCoSendNetBufferListsComplete(
     # One route, traced or not: the trace only records around it.
     head, flags = NetBufferLists, SendCompleteFlags
     try:
-        ddi = "NdisMCoSendNetBufferListsComplete"
-        vc = path.vc
-        if caller is path.mp_driver and head is not None and flags.__class__ is int and 0 <= flags <= 0xFFFFFFFF:
-            checked = False
-        else:
-            if caller is None:
-                raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
-            if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
-                return
-            checked = True
-            if caller is not path.mp_driver:
-                lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
-                return
-        # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
-        # and takes the diagnosis below.
-        sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+        # The ready route: the caller, its machine, the chain and the flags are checked here,
+        # then one walk checks and re-stamps every NBL (sent on this VC, with a final Status).
+        # Anything else takes the checked route.
         n = 0
         nbl: NET_BUFFER_LIST | None = head
-        try:
-            while nbl is not None:
-                status = nbl.Status
-                if nbl._holder is not sent or type(status) is not int or status == pending:
-                    break
-                nbl._holder = back
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:
-            nbl = head
+        if (
+            caller is path.mp_driver
+            and _ACTIVE[-1] is lib
+            and head is not None
+            and flags.__class__ is int
+            and 0 <= flags <= 0xFFFFFFFF
+        ):
+            # ``status is success`` is only a shortcut for the usual status: any other gets the full test.
+            sent, back, pending, success = path.sent, path.back, NDIS_STATUS_PENDING, NDIS_STATUS_SUCCESS
+            try:
+                while nbl is not None:
+                    status = nbl.Status
+                    if nbl._holder is not sent or (
+                        status is not success and (type(status) is not int or status == pending)
+                    ):
+                        break
+                    nbl._holder = back
+                    n += 1
+                    nbl = nbl.Next
+            except AttributeError:
+                nbl = head
+            if nbl is not None:
+                rollback(head, n, sent)
         if nbl is not None:
-            rollback(head, n, sent)
-            if not checked and not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
+            n = _complete_checked(lib, path, caller, head, flags)
+            if n < 0:
                 return
-            if check_chain(head, ddi, lib) is not None:
-                return
-            bad = _bad_link(head)
-            if bad is not None:
-                lib.report("R3.10", caller, ddi, bad)
-                return
-            nbl = head
-            count = 0
-            while nbl is not None and count < 1 << 20:
-                if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
-                    lib.report(
-                        "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
-                    )
-                    return
-                nbl, count = nbl.Next, count + 1
-            n = transfer(head, path.sent, path.back)
-        if n < 0:
-            offender, reason = refuse(head, n, path.sent, path.back)
-            assert offender is not None
-            holder = offender._holder
-            if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
-                rule = "R3.12"
-                what = "completes an NBL that already came back (double completion, or use after complete)"
-            else:
-                rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
-            lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
-            return
+        vc = path.vc
         vc.outstanding_sends -= n
         adapter = path.adapter
         adapter.outstanding_sends -= n
         if path.state.waiting:
             _check_drained(path.state, vc, adapter)
-        _up(
-            lib,
-            path.protocol,
-            SPEC_PT_SEND_COMPLETE,
-            path.pt_send_complete,  # type: ignore[arg-type]
-            (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
-            (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)) if lib.trace.enabled else (),
+        # The sender's handler, called as ``_up`` calls one (inline, as in the send).
+        driver = path.protocol
+        handler = path.pt_send_complete
+        up = (
+            trace.upcall(
+                driver.name, SPEC_PT_SEND_COMPLETE.role, (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags))
+            )
+            if seq
+            else 0
         )
+        stack.append(driver)
+        try:
+            handler(vc.client_context if vc.af is not None else vc.cm_context, head, flags)  # type: ignore[misc]
+        except BaseException as exc:
+            stack.pop()
+            if up:
+                trace.unwind(up)
+            _escaped(lib, driver, SPEC_PT_SEND_COMPLETE, exc)
+            raise
+        stack.pop()
+        if up:
+            trace.ret(up, None)
     except BaseException:
         if seq:
             trace.unwind(seq)
@@ -707,6 +762,68 @@ def NdisMCoSendNetBufferListsComplete(
     finally:
         if seq:
             trace.ret(seq, None)
+
+
+def _complete_checked(lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int) -> int:
+    """The checked route of a send completion: every check, in order, then the hand-off.
+
+    Returns how many NBLs go back to the sender, or -1 when the call ends here (a finding in
+    collect mode).
+    """
+    ddi = "NdisMCoSendNetBufferListsComplete"
+    vc = path.vc
+    if caller is None:
+        raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
+        return -1
+    if caller is not path.mp_driver:
+        lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
+        return -1
+    # The hand-off walk, as on the ready route; anything else undoes the walk and takes the
+    # diagnosis below.
+    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            status = nbl.Status
+            if nbl._holder is not sent or type(status) is not int or status == pending:
+                break
+            nbl._holder = back
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, sent)
+        if check_chain(head, ddi, lib) is not None:
+            return -1
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.10", caller, ddi, bad)
+            return -1
+        nbl = head
+        count = 0
+        while nbl is not None and count < 1 << 20:
+            if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
+                lib.report(
+                    "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
+                )
+                return -1
+            nbl, count = nbl.Next, count + 1
+        n = transfer(head, path.sent, path.back)
+    if n < 0:
+        offender, reason = refuse(head, n, path.sent, path.back)
+        assert offender is not None
+        holder = offender._holder
+        if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
+            rule = "R3.12"
+            what = "completes an NBL that already came back (double completion, or use after complete)"
+        else:
+            rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
+        lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
+        return -1
+    return n
 
 
 # --------------------------------------------------------------------------------------------

@@ -584,6 +584,7 @@ def reset_adapter(lib: NdisLibrary, adapter: Adapter) -> int:
     if adapter in state.resetting:
         raise HarnessError(f"{adapter.name} is already resetting")
     state.resetting.add(adapter)
+    lib.changed()  # sends on the adapter's VCs take the checked route (RESET_IN_PROGRESS)
     _ndis_status(lib, adapter, NDIS_STATUS_RESET_START)
     result = lib.upcall(
         adapter.driver, SPEC_MP_RESET, adapter.miniport.chars.ResetHandlerEx, (adapter.context,), (adapter.handle,)
@@ -609,6 +610,7 @@ def _finish_reset(lib: NdisLibrary, adapter: Adapter, status: int, addressing: b
             "still outstanding; complete queued sends before the reset completes (NDIS 6.30+)",
         )
     state.resetting.discard(adapter)
+    lib.changed()
     allowed = (NDIS_STATUS_SUCCESS, NDIS_STATUS_RESET_IN_PROGRESS, NDIS_STATUS_SOFT_ERRORS, NDIS_STATUS_HARD_ERRORS)
     if status not in allowed:
         lib.report("R4.23", adapter.driver, call, f"reset ended with {status_name(status)}")
