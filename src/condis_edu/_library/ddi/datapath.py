@@ -106,6 +106,16 @@ SPEC_MP_RETURN: Final = HANDLER_SPECS["ReturnNetBufferListsHandler"]
 _KIND_OWNED: Final = HolderKind.OWNED
 _ACTIVE: Final = _library._ACTIVE
 """The running-libraries stack (the same list object as ``core._ACTIVE``; only its top is read here)."""
+_NO_FLAGS: Final = 0
+"""Flags of 0, the usual value: ``flags is _NO_FLAGS`` is a shortcut of the ULONG test (``_ulong``)."""
+
+
+def _ulong(value: object) -> bool:
+    """True if *value* is an ``int`` in the ULONG range (the full test behind ``_NO_FLAGS``)."""
+    return value.__class__ is int and 0 <= value <= 0xFFFFFFFF
+
+
+"""The running-libraries stack (the same list object as ``core._ACTIVE``; only its top is read here)."""
 _new: Final = tuple.__new__
 
 
@@ -460,36 +470,39 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
             (NdisVcHandle, label, _flags(SendFlags)),
         )
     # One route, traced or not: the trace only records around it.
-    head, flags = NetBufferLists, SendFlags
     try:
         # The ready route: the VC's states were checked since the last state change
         # (``_check_ready``); the caller, its machine, the chain and the flags are checked here,
         # then one walk checks and re-stamps every NBL (owned by the sender, fresh or back from
         # this VC, with SourceHandle right). Anything else takes the checked route.
         n = 0
-        nbl: NET_BUFFER_LIST | None = head
+        nbl: NET_BUFFER_LIST | None = NetBufferLists
         if (
             path.ready
             and caller is path.protocol
             and _ACTIVE[-1] is lib
-            and head is not None
-            and flags.__class__ is int
-            and 0 <= flags <= 0xFFFFFFFF
+            and nbl is not None
+            and (SendFlags is _NO_FLAGS or _ulong(SendFlags))
         ):
-            back, owner, handle, sent = path.back, path.pt_owner, path.handle, path.sent
+            back, sent = path.back, path.sent
             try:
                 while nbl is not None:
-                    if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                    if (
+                        nbl._holder is not back and nbl._holder is not path.pt_owner
+                    ) or nbl.SourceHandle is not NdisVcHandle:
                         break
                     nbl._holder = sent
                     n += 1
                     nbl = nbl.Next
             except AttributeError:  # not an NBL: the checked route names it
-                nbl = head
+                nbl = NetBufferLists
             if nbl is not None:
-                rollback(head, n, back)
-        if nbl is not None:
-            n = _send_checked(lib, path, caller, head, flags)
+                rollback(NetBufferLists, n, back)
+                n = _send_checked(lib, path, caller, NetBufferLists, SendFlags)
+                if n < 0:
+                    return
+        else:
+            n = _send_checked(lib, path, caller, NetBufferLists, SendFlags)
             if n < 0:
                 return
         vc = path.vc
@@ -498,24 +511,22 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         # The miniport's handler, called as ``_up`` calls one (inline: this is the hot path).
         # Both routes have checked that this library is the running one, so only the driver
         # stack moves.
-        driver = path.mp_driver
-        handler = path.mp_send
-        up = (
-            trace.upcall(driver.name, SPEC_MP_SEND.role, (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)))
-            if seq
-            else 0
-        )
-        stack.append(driver)
+        if seq:
+            flags = SendFlags
+            up = trace.upcall(
+                path.mp_driver.name, SPEC_MP_SEND.role, (vc.handle, label, _FLAG_TEXT.get(flags) or _flags(flags))
+            )
+        stack.append(path.mp_driver)
         try:
-            handler(vc.miniport_context, head, flags)  # type: ignore[misc]
+            path.mp_send(vc.miniport_context, NetBufferLists, SendFlags)  # type: ignore[misc]
         except BaseException as exc:
-            stack.pop()
-            if up:
+            driver = stack.pop()
+            if seq:
                 trace.unwind(up)
             _escaped(lib, driver, SPEC_MP_SEND, exc)
             raise
         stack.pop()
-        if up:
+        if seq:
             trace.ret(up, None)
         if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
             watch_held_by(path.state.pools.every_nbl(), path.sent)
@@ -692,67 +703,67 @@ def NdisMCoSendNetBufferListsComplete(
             (NdisVcHandle, label, _flags(SendCompleteFlags)),
         )
     # One route, traced or not: the trace only records around it.
-    head, flags = NetBufferLists, SendCompleteFlags
     try:
         # The ready route: the caller, its machine, the chain and the flags are checked here,
         # then one walk checks and re-stamps every NBL (sent on this VC, with a final Status).
         # Anything else takes the checked route.
         n = 0
-        nbl: NET_BUFFER_LIST | None = head
+        nbl: NET_BUFFER_LIST | None = NetBufferLists
         if (
             caller is path.mp_driver
             and _ACTIVE[-1] is lib
-            and head is not None
-            and flags.__class__ is int
-            and 0 <= flags <= 0xFFFFFFFF
+            and nbl is not None
+            and (SendCompleteFlags is _NO_FLAGS or _ulong(SendCompleteFlags))
         ):
             # ``status is success`` is only a shortcut for the usual status: any other gets the full test.
-            sent, back, pending, success = path.sent, path.back, NDIS_STATUS_PENDING, NDIS_STATUS_SUCCESS
+            sent, back, success = path.sent, path.back, NDIS_STATUS_SUCCESS
             try:
                 while nbl is not None:
                     status = nbl.Status
                     if nbl._holder is not sent or (
-                        status is not success and (type(status) is not int or status == pending)
+                        status is not success and (type(status) is not int or status == NDIS_STATUS_PENDING)
                     ):
                         break
                     nbl._holder = back
                     n += 1
                     nbl = nbl.Next
             except AttributeError:
-                nbl = head
+                nbl = NetBufferLists
             if nbl is not None:
-                rollback(head, n, sent)
-        if nbl is not None:
-            n = _complete_checked(lib, path, caller, head, flags)
+                rollback(NetBufferLists, n, sent)
+                n = _complete_checked(lib, path, caller, NetBufferLists, SendCompleteFlags)
+                if n < 0:
+                    return
+        else:
+            n = _complete_checked(lib, path, caller, NetBufferLists, SendCompleteFlags)
             if n < 0:
                 return
         vc = path.vc
         vc.outstanding_sends -= n
-        adapter = path.adapter
-        adapter.outstanding_sends -= n
+        path.adapter.outstanding_sends -= n
         if path.state.waiting:
-            _check_drained(path.state, vc, adapter)
+            _check_drained(path.state, vc, path.adapter)
         # The sender's handler, called as ``_up`` calls one (inline, as in the send).
-        driver = path.protocol
-        handler = path.pt_send_complete
-        up = (
-            trace.upcall(
-                driver.name, SPEC_PT_SEND_COMPLETE.role, (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags))
+        if seq:
+            flags = SendCompleteFlags
+            up = trace.upcall(
+                path.protocol.name,
+                SPEC_PT_SEND_COMPLETE.role,
+                (path.handle, label, _FLAG_TEXT.get(flags) or _flags(flags)),
             )
-            if seq
-            else 0
-        )
-        stack.append(driver)
+        stack.append(path.protocol)
         try:
-            handler(vc.client_context if vc.af is not None else vc.cm_context, head, flags)  # type: ignore[misc]
+            path.pt_send_complete(  # type: ignore[misc]
+                vc.client_context if vc.af is not None else vc.cm_context, NetBufferLists, SendCompleteFlags
+            )
         except BaseException as exc:
-            stack.pop()
-            if up:
+            driver = stack.pop()
+            if seq:
                 trace.unwind(up)
             _escaped(lib, driver, SPEC_PT_SEND_COMPLETE, exc)
             raise
         stack.pop()
-        if up:
+        if seq:
             trace.ret(up, None)
     except BaseException:
         if seq:
