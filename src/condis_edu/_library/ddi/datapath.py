@@ -458,7 +458,10 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
-    caller = stack[-1] if stack else None
+    try:
+        caller: Driver | None = stack[-1]
+    except IndexError:  # harness level: no driver is running
+        caller = None
     trace = lib.trace
     label: object = None
     seq = 0
@@ -691,7 +694,10 @@ def NdisMCoSendNetBufferListsComplete(
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
-    caller = stack[-1] if stack else None
+    try:
+        caller: Driver | None = stack[-1]
+    except IndexError:  # harness level: no driver is running
+        caller = None
     trace = lib.trace
     label: object = None
     seq = 0
