@@ -447,14 +447,11 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscosendnetbufferlists
     """
     try:
-        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
-    except AttributeError:
-        path = None
-    if path is None:
+        path: VcPath = NdisVcHandle._fast  # type: ignore[assignment]
+        lib = path.lib
+    except AttributeError:  # no cached route (not a live VC handle, or not built yet): resolve, with its errors
         lib, vc = _vc_of(NdisVcHandle, "NdisCoSendNetBufferLists")
         path = path_of(lib, vc)
-    else:
-        lib = path.lib
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
@@ -683,14 +680,11 @@ def NdisMCoSendNetBufferListsComplete(
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcosendnetbufferlistscomplete
     """
     try:
-        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
-    except AttributeError:
-        path = None
-    if path is None:
+        path: VcPath = NdisVcHandle._fast  # type: ignore[assignment]
+        lib = path.lib
+    except AttributeError:  # no cached route (not a live VC handle, or not built yet): resolve, with its errors
         lib, vc = _vc_of(NdisVcHandle, "NdisMCoSendNetBufferListsComplete")
         path = path_of(lib, vc)
-    else:
-        lib = path.lib
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
