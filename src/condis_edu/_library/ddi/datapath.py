@@ -277,7 +277,8 @@ def _check_ready(lib: NdisLibrary, path: VcPath) -> None:
     """
     vc, adapter = path.vc, path.adapter
     if (
-        lib.halted is None
+        not path.ready
+        and lib.halted is None
         and vc.state in _DATA_VC_STATES
         and vc.call_state is not _CLOSING_CALL
         and adapter.state is _RUNNING
