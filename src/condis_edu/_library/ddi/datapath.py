@@ -25,10 +25,15 @@ When the outstanding counts of an adapter or a VC drop to zero, the waiters regi
 ``when_drained`` run: that is how a pause (R5.19) and a VC deactivation (R2.28) wait.
 
 Speed, and one route. A send and its completion cost one walk of the chain each in NDIS (check
-holder and SourceHandle, re-stamp, count) plus a handful of attribute loads; handler calls skip
-the generic ``NdisLibrary.upcall`` and do what it does for a handler that returns nothing. The
-trace changes only what is recorded, never what is checked: with it on, the DDI entry goes
-through ``NdisLibrary.ddi`` and ``_up`` records the handler call, around the very same code.
+holder and SourceHandle, or holder and Status; re-stamp; count) plus a handful of attribute
+loads. The states a send depends on (machine not halted; VC active, its call not closing;
+adapter Running, not resetting) are checked once and remembered on the VC's route as *ready*
+until the next state change (``_check_ready``); the caller, its machine, the flags and the
+chain are checked on every call, and anything unusual takes the checked route
+(``_send_checked``, ``_complete_checked``), which runs every check in order. Handler calls
+skip the generic ``NdisLibrary.upcall`` and do, inline, what it does for a handler that
+returns nothing. The trace changes only what is recorded, never what is checked: with it on,
+the same code records the DDI call and the handler call (``_up`` for receive and return).
 
 Pages: https://learn.microsoft.com/windows-hardware/drivers/network/sending-net-buffer-structures-from-condis-drivers,
 https://learn.microsoft.com/windows-hardware/drivers/network/receiving-net-buffer-structures-in-condis-drivers
