@@ -105,6 +105,10 @@ class NdisLibrary:
         self._driver_objects: list[tuple[DRIVER_OBJECT, Driver]] = []
         self.im_starting: set[str] = set()
         """Device instances an NdisIMInitializeDeviceInstanceEx has asked for and not yet started."""
+        self.routes: list[Any] = []
+        """Cached verdicts "every state this route depends on is fine" (each has a ``ready``
+        flag, such as the data path's per-VC route): any state change (``move``, ``mark``,
+        ``halt``, ``changed``) clears them all, so a route is rechecked after every change."""
 
     # ------------------------------------------------------------------ handles
     def resolve(self, handle: object, kinds: tuple[str, ...], param: str, ddi: str) -> Any:
@@ -256,6 +260,7 @@ class NdisLibrary:
         """Stop the machine (first stop wins)."""
         if self.halted is None:
             self.halted = exc
+            self.changed()
             self.trace.note(f"machine halted: {str(exc).splitlines()[0]}")
 
     # ------------------------------------------------------------------ verifier
@@ -279,6 +284,8 @@ class NdisLibrary:
         if isinstance(cell, Move):
             old = getattr(obj, attr)
             setattr(obj, attr, cell.target)
+            if self.routes:
+                self.changed()
             if self.trace.enabled:
                 self.trace.state(_label(obj), table.name, old, cell.target)
         return cell
@@ -288,16 +295,25 @@ class NdisLibrary:
 
         Traced like a move: one ``[flags]`` line naming every field whose value changed. A mark
         that changes nothing (setting a field to the value it has) records nothing, as a table
-        input that is refused moves nothing.
+        input that is refused moves nothing. Cached data-path routes go back to their checks.
         """
         old = obj.flags
         new = replace(old, **changes)
         obj.flags = new
+        if self.routes:
+            self.changed()
         if self.trace.enabled:
             changed = [(name, getattr(old, name), value) for name, value in changes.items()]
             changed = [(name, _shown(was), _shown(now)) for name, was, now in changed if was != now]
             if changed:
                 self.trace.change(_label(obj), "flags", changed)
+
+    def changed(self) -> None:
+        """Something a cached route depends on changed: every route goes back to its checks."""
+        routes = self.routes
+        for route in routes:
+            route.ready = False
+        routes.clear()
 
     def force(self, obj: Any, attr: str, table: StateTable, event: enum.Enum) -> None:
         """Apply a move the engine has already validated (raises if the table disagrees)."""

@@ -25,10 +25,15 @@ When the outstanding counts of an adapter or a VC drop to zero, the waiters regi
 ``when_drained`` run: that is how a pause (R5.19) and a VC deactivation (R2.28) wait.
 
 Speed, and one route. A send and its completion cost one walk of the chain each in NDIS (check
-holder and SourceHandle, re-stamp, count) plus a handful of attribute loads; handler calls skip
-the generic ``NdisLibrary.upcall`` and do what it does for a handler that returns nothing. The
-trace changes only what is recorded, never what is checked: with it on, the DDI entry goes
-through ``NdisLibrary.ddi`` and ``_up`` records the handler call, around the very same code.
+holder and SourceHandle, or holder and Status; re-stamp; count) plus a handful of attribute
+loads. The states a send depends on (machine not halted; VC active, its call not closing;
+adapter Running, not resetting) are checked once and remembered on the VC's route as *ready*
+until the next state change (``_check_ready``); the caller, its machine, the flags and the
+chain are checked on every call, and anything unusual takes the checked route
+(``_send_checked``, ``_complete_checked``), which runs every check in order. Handler calls
+skip the generic ``NdisLibrary.upcall`` and do, inline, what it does for a handler that
+returns nothing. The trace changes only what is recorded, never what is checked: with it on,
+the same code records the DDI call and the handler call (``_up`` for receive and return).
 
 Pages: https://learn.microsoft.com/windows-hardware/drivers/network/sending-net-buffer-structures-from-condis-drivers,
 https://learn.microsoft.com/windows-hardware/drivers/network/receiving-net-buffer-structures-in-condis-drivers
@@ -70,6 +75,7 @@ from condis_edu.mirror.status import (
     NDIS_STATUS_PAUSED,
     NDIS_STATUS_PENDING,
     NDIS_STATUS_RESET_IN_PROGRESS,
+    NDIS_STATUS_SUCCESS,
     NDIS_STATUS_VC_NOT_ACTIVATED,
     is_status,
     status_name,
@@ -105,6 +111,15 @@ SPEC_PT_RECEIVE: Final = HANDLER_SPECS["CoReceiveNetBufferListsHandler"]
 SPEC_MP_RETURN: Final = HANDLER_SPECS["ReturnNetBufferListsHandler"]
 
 _KIND_OWNED: Final = HolderKind.OWNED
+_ACTIVE: Final = _library._ACTIVE
+"""The running-libraries stack (the same list object as ``core._ACTIVE``; only its top is read here)."""
+_NO_FLAGS: Final = 0
+"""Flags of 0, the usual value: ``flags is _NO_FLAGS`` is a shortcut of the ULONG test (``_ulong``)."""
+
+
+def _ulong(value: object) -> bool:
+    """True if *value* is an ``int`` in the ULONG range (the full test behind ``_NO_FLAGS``)."""
+    return value.__class__ is int and 0 <= value <= 0xFFFFFFFF
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,6 +207,7 @@ class VcPath:
         "pt_owner",
         "pt_receive",
         "pt_send_complete",
+        "ready",
         "refused",
         "sent",
         "state",
@@ -228,6 +244,8 @@ class VcPath:
         )
         self.lent = Holder(HolderKind.LENT, self.protocol, vc, f"lent to {self.protocol.name} on {label}")
         self.refused = Holder(HolderKind.SENT, None, vc, f"refused on {label}, held by NDIS until it completes it")
+        self.ready = False
+        """True while every state a send depends on is known to be fine (see ``_check_ready``)."""
 
     @property
     def protocol_vc_context(self) -> object:
@@ -248,6 +266,29 @@ def path_of(lib: NdisLibrary, vc: Vc) -> VcPath:
         if vc.handle.alive:
             setattr(vc.handle, "_fast", path)  # noqa: B010
     return path
+
+
+def _check_ready(lib: NdisLibrary, path: VcPath) -> None:
+    """Remember, until the next state change, that sends on *path* need no state checks.
+
+    A send checks the machine (not halted), the VC (active or reactivating, its call not
+    closing) and the adapter (Running, not resetting). Once all of that holds, the route is
+    *ready*: it joins ``NdisLibrary.routes``, and the next state change anywhere in the
+    machine (``NdisLibrary.move``, ``mark``, ``halt``, ``changed``) clears the flag, so the
+    following send checks again. The per-call checks (caller, flags, chain) never move here.
+    """
+    vc, adapter = path.vc, path.adapter
+    if (
+        not path.ready
+        and lib.halted is None
+        and vc.state in _DATA_VC_STATES
+        and vc.call_state is not _CLOSING_CALL
+        and adapter.state is _RUNNING
+        and adapter.reset_state is _NO_RESET
+        and vc.handle._fast is path
+    ):
+        path.ready = True
+        lib.routes.append(path)
 
 
 def forget_path(vc: Vc) -> None:
@@ -422,18 +463,18 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndiscosendnetbufferlists
     """
     try:
-        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
-    except AttributeError:
-        path = None
-    if path is None:
+        path: VcPath = NdisVcHandle._fast  # type: ignore[assignment]
+        lib = path.lib
+    except AttributeError:  # no cached route (not a live VC handle, or not built yet): resolve, with its errors
         lib, vc = _vc_of(NdisVcHandle, "NdisCoSendNetBufferLists")
         path = path_of(lib, vc)
-    else:
-        lib = path.lib
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
-    caller = stack[-1] if stack else None
+    try:
+        caller: Driver | None = stack[-1]
+    except IndexError:  # harness level: no driver is running
+        caller = None
     trace = lib.trace
     label = ""
     seq = 0
@@ -445,123 +486,78 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
         depth = trace.depth
         at = trace.clock.now
         record = (
-                CALL,
-                at,
-                depth,
-                caller.name if caller is not None else "harness",
-                "NdisCoSendNetBufferLists",
-                NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
-                label,
-                flags_text,
-            )
+            CALL,
+            at,
+            depth,
+            caller.name if caller is not None else "harness",
+            "NdisCoSendNetBufferLists",
+            NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
+            label,
+            flags_text,
+        )
         records.append(trace.shared.setdefault(record, record))
         trace.depth = depth + 1
         seq = len(records)
     # One route, traced or not: the trace only records around it.
-    head, flags = NetBufferLists, SendFlags
     try:
-        ddi = "NdisCoSendNetBufferLists"
-        vc = path.vc
-        adapter = path.adapter
-        status = 0
-        if (
-            caller is path.protocol
-            and vc.state is _ACTIVE_VC
-            and vc.call_state is not _CLOSING_CALL
-            and adapter.state is _RUNNING
-            and head is not None
-            and flags.__class__ is int
-            and 0 <= flags <= 0xFFFFFFFF
-            and adapter.reset_state is _NO_RESET
-        ):
-            target = path.sent
-            checked = False
-        else:
-            if caller is None:
-                raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
-            if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
-                return
-            checked = True
-            if caller is not path.protocol:
-                lib.report(
-                    "R3.06",
-                    caller,
-                    ddi,
-                    f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
-                )
-                return
-            if vc.call_state is _CLOSING_CALL and vc.af is not None:
-                # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
-                lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
-                status = NDIS_STATUS_CLOSING
-            elif vc.state not in _DATA_VC_STATES:
-                status = NDIS_STATUS_VC_NOT_ACTIVATED
-            elif adapter.reset_state is not _NO_RESET:
-                status = NDIS_STATUS_RESET_IN_PROGRESS
-            elif adapter.state is not _RUNNING:
-                status = NDIS_STATUS_PAUSED
-            target = path.refused if status else path.sent
-        # The hand-off walk: owned by the sender (fresh, or back from this VC) and SourceHandle
-        # right; anything else undoes the walk (every NBL walked so far was the sender's) and
-        # takes the diagnosis below.
-        back, owner, handle = path.back, path.pt_owner, path.handle
+        # The ready route: the VC's states were checked since the last state change
+        # (``_check_ready``); the caller, its machine, the chain and the flags are checked here,
+        # then one walk checks and re-stamps every NBL (owned by the sender, fresh or back from
+        # this VC, with SourceHandle right). Anything else takes the checked route.
         n = 0
-        nbl: NET_BUFFER_LIST | None = head
-        try:
-            while nbl is not None:
-                if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
-                    break
-                nbl._holder = target
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:  # not an NBL: the diagnosis names it
-            nbl = head
-        if nbl is not None:
-            rollback(head, n, back)
-            # The boundary checks the first test skipped (the handle's machine), then the chain
-            # itself (R3.05: foreign, freed or looping NBLs), before the diagnosis below.
-            if not checked and not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
-                return
-            if check_chain(head, ddi, lib) is not None:
-                return
-            # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
-            # one is reported before anything moves; then ownership, accepting NBLs that came
-            # back by another VC.
-            bad = _bad_link(head)
-            if bad is not None:
-                lib.report("R3.05", caller, ddi, bad)
-                return
-            nbl = head
-            count = 0
-            while nbl is not None and count < 1 << 20:
-                if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
-                    lib.report(
-                        "R3.03",
-                        caller,
-                        ddi,
-                        f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
-                    )
+        nbl: NET_BUFFER_LIST | None = NetBufferLists
+        if (
+            path.ready
+            and caller is path.protocol
+            and _ACTIVE[-1] is lib
+            and nbl is not None
+            and (SendFlags is _NO_FLAGS or _ulong(SendFlags))
+        ):
+            back, sent = path.back, path.sent
+            try:
+                while nbl is not None:
+                    if (
+                        nbl._holder is not back and nbl._holder is not path.pt_owner
+                    ) or nbl.SourceHandle is not NdisVcHandle:
+                        break
+                    nbl._holder = sent
+                    n += 1
+                    nbl = nbl.Next
+            except AttributeError:  # not an NBL: the checked route names it
+                nbl = NetBufferLists
+            if nbl is not None:
+                rollback(NetBufferLists, n, back)
+                n = _send_checked(lib, path, caller, NetBufferLists, SendFlags)
+                if n < 0:
                     return
-                nbl, count = nbl.Next, count + 1
-            n, _, reason = transfer_owned(head, caller, target)
+        else:
+            n = _send_checked(lib, path, caller, NetBufferLists, SendFlags)
             if n < 0:
-                lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
                 return
-        if status:
-            _refuse_send(lib, path, head, n, status)
-            return
+        vc = path.vc
         vc.outstanding_sends += n
-        adapter.outstanding_sends += n
-        if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
-            raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
-        _up(
-            lib,
-            path.mp_driver,
-            SPEC_MP_SEND,
-            path.mp_send,
-            (vc.miniport_context, head, flags),
-            (path.handle.label, label, flags_text) if seq else (),
-        )
+        path.adapter.outstanding_sends += n
+        # The miniport's handler. Both routes have checked that this library is the running
+        # one, so only the driver stack moves: inline on the untraced hot path, through ``_up``
+        # (the same steps plus the records) when tracing.
+        if seq:
+            _up(
+                lib,
+                path.mp_driver,
+                SPEC_MP_SEND,
+                path.mp_send,  # type: ignore[arg-type]
+                (vc.miniport_context, NetBufferLists, SendFlags),
+                (path.handle.label, label, flags_text),
+            )
+        else:
+            stack.append(path.mp_driver)
+            try:
+                path.mp_send(vc.miniport_context, NetBufferLists, SendFlags)  # type: ignore[misc]
+            except BaseException as exc:
+                driver = stack.pop()
+                _escaped(lib, driver, SPEC_MP_SEND, exc)
+                raise
+            stack.pop()
         if vc.outstanding_sends:  # the miniport kept some: the sender may not look at them (R3.06)
             watch_held_by(path.state.pools.every_nbl(), path.sent)
     except BaseException:
@@ -576,6 +572,92 @@ def NdisCoSendNetBufferLists(NdisVcHandle: NDIS_HANDLE, NetBufferLists: NET_BUFF
                 records.append(len(records) - seq)
             else:
                 trace.ret(seq, None)
+
+
+def _send_checked(lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int) -> int:
+    """The checked route of a send: every check, in order, then the hand-off.
+
+    Returns how many NBLs go down to the miniport, or -1 when the call ends here (a finding
+    in collect mode, or NDIS completes the send itself).
+    """
+    ddi = "NdisCoSendNetBufferLists"
+    vc, adapter = path.vc, path.adapter
+    if caller is None:
+        raise CallerUnknownError(f"{ddi} must be called by a protocol driver (a handler or machine.running_as)")
+    if not _boundary(lib, ddi, head, flags, "SendFlags", chain=False):
+        return -1
+    if caller is not path.protocol:
+        lib.report(
+            "R3.06",
+            caller,
+            ddi,
+            f"{caller.name} sent on {vc.handle.label}, whose data belongs to {path.protocol.name}",
+        )
+        return -1
+    status = 0
+    if vc.call_state is _CLOSING_CALL and vc.af is not None:
+        # R3.07: the client called NdisClCloseCall; NDIS completes the send itself (collect mode).
+        lib.report("R3.07", caller, ddi, f"{caller.name} sent on {vc.handle.label} after NdisClCloseCall")
+        status = NDIS_STATUS_CLOSING
+    elif vc.state not in _DATA_VC_STATES:
+        status = NDIS_STATUS_VC_NOT_ACTIVATED
+    elif adapter.reset_state is not _NO_RESET:
+        status = NDIS_STATUS_RESET_IN_PROGRESS
+    elif adapter.state is not _RUNNING:
+        status = NDIS_STATUS_PAUSED
+    if status:
+        target = path.refused
+    else:
+        target = path.sent
+        _check_ready(lib, path)
+    # The hand-off walk, as on the ready route; anything else undoes the walk and takes the
+    # diagnosis below.
+    back, owner, handle = path.back, path.pt_owner, path.handle
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            if (nbl._holder is not back and nbl._holder is not owner) or nbl.SourceHandle is not handle:
+                break
+            nbl._holder = target
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:  # not an NBL: the diagnosis names it
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, back)
+        # The chain itself (R3.05: foreign, freed or looping NBLs), before the diagnosis below.
+        if check_chain(head, ddi, lib) is not None:
+            return -1
+        # Slow diagnosis: what is not an NBL (R3.05), then SourceHandle (R3.03), so a wrong
+        # one is reported before anything moves; then ownership, accepting NBLs that came
+        # back by another VC.
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.05", caller, ddi, bad)
+            return -1
+        nbl = head
+        count = 0
+        while nbl is not None and count < 1 << 20:
+            if owned_by(nbl._holder, caller) and nbl.SourceHandle is not path.handle:
+                lib.report(
+                    "R3.03",
+                    caller,
+                    ddi,
+                    f"{nbl.label}.SourceHandle is {_describe(nbl.SourceHandle)}, must be {path.handle.label}",
+                )
+                return -1
+            nbl, count = nbl.Next, count + 1
+        n, _, reason = transfer_owned(head, caller, target)
+        if n < 0:
+            lib.report("R3.06", caller, ddi, f"{caller.name} does not hold every NBL it sends: {reason}")
+            return -1
+    if status:
+        _refuse_send(lib, path, head, n, status)
+        return -1
+    if path.mp_send is None:  # pragma: no cover - registration guarantees the handler
+        raise AssertionError("engine bug: a CoNDIS miniport without MiniportCoSendNetBufferLists")
+    return n
 
 
 def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, status: int) -> None:
@@ -604,9 +686,7 @@ def _refuse_send(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, n: int, 
     lib.schedule(f"NDIS completes {n} NBL(s) on {path.handle.label} with {status_name(status)}", complete)
 
 
-def _deliver_send_complete(
-    lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = ""
-) -> None:
+def _deliver_send_complete(lib: NdisLibrary, path: VcPath, head: NET_BUFFER_LIST, flags: int, label: str = "") -> None:
     fn = path.pt_send_complete
     assert fn is not None
     _up(
@@ -634,18 +714,18 @@ def NdisMCoSendNetBufferListsComplete(
         https://learn.microsoft.com/windows-hardware/drivers/ddi/ndis/nf-ndis-ndismcosendnetbufferlistscomplete
     """
     try:
-        path: VcPath | None = NdisVcHandle._fast  # type: ignore[assignment]
-    except AttributeError:
-        path = None
-    if path is None:
+        path: VcPath = NdisVcHandle._fast  # type: ignore[assignment]
+        lib = path.lib
+    except AttributeError:  # no cached route (not a live VC handle, or not built yet): resolve, with its errors
         lib, vc = _vc_of(NdisVcHandle, "NdisMCoSendNetBufferListsComplete")
         path = path_of(lib, vc)
-    else:
-        lib = path.lib
     if lib.halted is not None:
         lib.check_alive()
     stack = lib.stack
-    caller = stack[-1] if stack else None
+    try:
+        caller: Driver | None = stack[-1]
+    except IndexError:  # harness level: no driver is running
+        caller = None
     trace = lib.trace
     label = ""
     seq = 0
@@ -657,93 +737,79 @@ def NdisMCoSendNetBufferListsComplete(
         depth = trace.depth
         at = trace.clock.now
         record = (
-                CALL,
-                at,
-                depth,
-                caller.name if caller is not None else "harness",
-                "NdisMCoSendNetBufferListsComplete",
-                NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
-                label,
-                flags_text,
-            )
+            CALL,
+            at,
+            depth,
+            caller.name if caller is not None else "harness",
+            "NdisMCoSendNetBufferListsComplete",
+            NdisVcHandle.label if type(NdisVcHandle) is NDIS_HANDLE else plain(NdisVcHandle),
+            label,
+            flags_text,
+        )
         records.append(trace.shared.setdefault(record, record))
         trace.depth = depth + 1
         seq = len(records)
     # One route, traced or not: the trace only records around it.
-    head, flags = NetBufferLists, SendCompleteFlags
     try:
-        ddi = "NdisMCoSendNetBufferListsComplete"
-        vc = path.vc
-        if caller is path.mp_driver and head is not None and flags.__class__ is int and 0 <= flags <= 0xFFFFFFFF:
-            checked = False
-        else:
-            if caller is None:
-                raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
-            if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
-                return
-            checked = True
-            if caller is not path.mp_driver:
-                lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
-                return
-        # The hand-off walk: sent on this VC, with a final Status; anything else undoes the walk
-        # and takes the diagnosis below.
-        sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+        # The ready route: the caller, its machine, the chain and the flags are checked here,
+        # then one walk checks and re-stamps every NBL (sent on this VC, with a final Status).
+        # Anything else takes the checked route.
         n = 0
-        nbl: NET_BUFFER_LIST | None = head
-        try:
-            while nbl is not None:
-                status = nbl.Status
-                if nbl._holder is not sent or type(status) is not int or status == pending:
-                    break
-                nbl._holder = back
-                n += 1
-                nbl = nbl.Next
-        except AttributeError:
-            nbl = head
-        if nbl is not None:
-            rollback(head, n, sent)
-            if not checked and not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
-                return
-            if check_chain(head, ddi, lib) is not None:
-                return
-            bad = _bad_link(head)
-            if bad is not None:
-                lib.report("R3.10", caller, ddi, bad)
-                return
-            nbl = head
-            count = 0
-            while nbl is not None and count < 1 << 20:
-                if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
-                    lib.report(
-                        "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
-                    )
+        nbl: NET_BUFFER_LIST | None = NetBufferLists
+        if (
+            caller is path.mp_driver
+            and _ACTIVE[-1] is lib
+            and nbl is not None
+            and (SendCompleteFlags is _NO_FLAGS or _ulong(SendCompleteFlags))
+        ):
+            # ``status is success`` is only a shortcut for the usual status: any other gets the full test.
+            sent, back, success = path.sent, path.back, NDIS_STATUS_SUCCESS
+            try:
+                while nbl is not None:
+                    status = nbl.Status
+                    if nbl._holder is not sent or (
+                        status is not success and (type(status) is not int or status == NDIS_STATUS_PENDING)
+                    ):
+                        break
+                    nbl._holder = back
+                    n += 1
+                    nbl = nbl.Next
+            except AttributeError:
+                nbl = NetBufferLists
+            if nbl is not None:
+                rollback(NetBufferLists, n, sent)
+                n = _complete_checked(lib, path, caller, NetBufferLists, SendCompleteFlags)
+                if n < 0:
                     return
-                nbl, count = nbl.Next, count + 1
-            n = transfer(head, path.sent, path.back)
-        if n < 0:
-            offender, reason = refuse(head, n, path.sent, path.back)
-            assert offender is not None
-            holder = offender._holder
-            if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
-                rule = "R3.12"
-                what = "completes an NBL that already came back (double completion, or use after complete)"
-            else:
-                rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
-            lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
-            return
+        else:
+            n = _complete_checked(lib, path, caller, NetBufferLists, SendCompleteFlags)
+            if n < 0:
+                return
+        vc = path.vc
         vc.outstanding_sends -= n
-        adapter = path.adapter
-        adapter.outstanding_sends -= n
+        path.adapter.outstanding_sends -= n
         if path.state.waiting:
-            _check_drained(path.state, vc, adapter)
-        _up(
-            lib,
-            path.protocol,
-            SPEC_PT_SEND_COMPLETE,
-            path.pt_send_complete,  # type: ignore[arg-type]
-            (vc.client_context if vc.af is not None else vc.cm_context, head, flags),
-            (path.handle.label, label, flags_text) if seq else (),
-        )
+            _check_drained(path.state, vc, path.adapter)
+        # The sender's handler, as in the send: inline untraced, through ``_up`` when tracing.
+        context = vc.client_context if vc.af is not None else vc.cm_context
+        if seq:
+            _up(
+                lib,
+                path.protocol,
+                SPEC_PT_SEND_COMPLETE,
+                path.pt_send_complete,  # type: ignore[arg-type]
+                (context, NetBufferLists, SendCompleteFlags),
+                (path.handle.label, label, flags_text),
+            )
+        else:
+            stack.append(path.protocol)
+            try:
+                path.pt_send_complete(context, NetBufferLists, SendCompleteFlags)  # type: ignore[misc]
+            except BaseException as exc:
+                driver = stack.pop()
+                _escaped(lib, driver, SPEC_PT_SEND_COMPLETE, exc)
+                raise
+            stack.pop()
     except BaseException:
         if seq:
             trace.unwind(seq)
@@ -756,6 +822,68 @@ def NdisMCoSendNetBufferListsComplete(
                 records.append(len(records) - seq)
             else:
                 trace.ret(seq, None)
+
+
+def _complete_checked(lib: NdisLibrary, path: VcPath, caller: Driver | None, head: NET_BUFFER_LIST, flags: int) -> int:
+    """The checked route of a send completion: every check, in order, then the hand-off.
+
+    Returns how many NBLs go back to the sender, or -1 when the call ends here (a finding in
+    collect mode).
+    """
+    ddi = "NdisMCoSendNetBufferListsComplete"
+    vc = path.vc
+    if caller is None:
+        raise CallerUnknownError(f"{ddi} must be called by the miniport driver (from a handler or work item)")
+    if not _boundary(lib, ddi, head, flags, "SendCompleteFlags", chain=False):
+        return -1
+    if caller is not path.mp_driver:
+        lib.report("R3.10", caller, ddi, f"{caller.name} is not the miniport of {vc.handle.label}")
+        return -1
+    # The hand-off walk, as on the ready route; anything else undoes the walk and takes the
+    # diagnosis below.
+    sent, back, pending = path.sent, path.back, NDIS_STATUS_PENDING
+    n = 0
+    nbl: NET_BUFFER_LIST | None = head
+    try:
+        while nbl is not None:
+            status = nbl.Status
+            if nbl._holder is not sent or type(status) is not int or status == pending:
+                break
+            nbl._holder = back
+            n += 1
+            nbl = nbl.Next
+    except AttributeError:
+        nbl = head
+    if nbl is not None:
+        rollback(head, n, sent)
+        if check_chain(head, ddi, lib) is not None:
+            return -1
+        bad = _bad_link(head)
+        if bad is not None:
+            lib.report("R3.10", caller, ddi, bad)
+            return -1
+        nbl = head
+        count = 0
+        while nbl is not None and count < 1 << 20:
+            if nbl._holder is path.sent and (nbl.Status == NDIS_STATUS_PENDING or not is_status(nbl.Status)):
+                lib.report(
+                    "R3.12", caller, ddi, f"{nbl.label}.Status is {status_name(nbl.Status)}; write a final status"
+                )
+                return -1
+            nbl, count = nbl.Next, count + 1
+        n = transfer(head, path.sent, path.back)
+    if n < 0:
+        offender, reason = refuse(head, n, path.sent, path.back)
+        assert offender is not None
+        holder = offender._holder
+        if holder.kind is _KIND_OWNED and isinstance(holder.via, Vc):
+            rule = "R3.12"
+            what = "completes an NBL that already came back (double completion, or use after complete)"
+        else:
+            rule, what = "R3.10", "completes an NBL it was not sent on this VC (a foreign NBL)"
+        lib.report(rule, caller, ddi, f"{caller.name} {what}: {reason}")
+        return -1
+    return n
 
 
 # --------------------------------------------------------------------------------------------
