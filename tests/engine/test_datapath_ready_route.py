@@ -15,7 +15,7 @@ import pytest
 from condis_edu import Machine
 from condis_edu._library.core import NdisLibrary
 from condis_edu._library.ddi import datapath as dp
-from condis_edu._library.states.adapter import ADAPTER_TABLE, AdapterInput
+from condis_edu._library.states.adapter import ADAPTER_TABLE, RESET_TABLE, AdapterInput, ResetInput
 from condis_edu._library.states.call import CALL_TABLE, CallInput, CallState
 from condis_edu._library.states.vc import VC_TABLE, VcInput
 from condis_edu.errors import SimulationHalted
@@ -96,8 +96,7 @@ def test_a_call_move_clears_the_route() -> None:
 
 def test_a_reset_clears_the_route() -> None:
     s = Setup()
-    dp.state_of(s.lib).resetting.add(s.path.adapter)
-    s.lib.changed()  # what NDIS does when a reset starts
+    s.lib.force(s.path.adapter, "reset_state", RESET_TABLE, ResetInput.RESET)  # what NDIS does when a reset starts
     assert s.refused_with() == {NDIS_STATUS_RESET_IN_PROGRESS: 2}
 
 
