@@ -123,7 +123,13 @@ export function startRuntime({ warm = false, adopt = null } = {}) {
           from: data.from, // snapshot | boot
           cached: data.cached, // files this start read from the runtime cache instead of the network
           stored: null, // how many of this visit's downloads were kept for the next (once known)
-          timings: data.timings,
+          // The worker's timings, plus (ms since this page's navigation) when it started and when
+          // the page heard it was ready.
+          timings: {
+            ...data.timings,
+            page_start: Math.round(data.origin - performance.timeOrigin),
+            page_ready: Math.round(performance.now()),
+          },
         };
         rt.progress = { ...rt.progress, stage: "Ready" };
         resolve(rt.info);

@@ -1,4 +1,4 @@
-// condis-edu warm start (docs/js/condis-warm.js), in the <head> of the notebook pages.
+// condis-edu warm start (docs/js/condis-warm.js), first thing in the <head> of the notebook pages.
 //
 // For a reader who has run Python on this site before (the runtime's files are in this browser's
 // `condis-runtime` cache, web/runtime-cache.js), the Pyodide worker is started here, before the
@@ -9,8 +9,7 @@
 // (web/runtime.js, warmRuntime) adopts the worker and the messages it sent meanwhile.
 (() => {
   const script = document.currentScript;
-  // Already taken (or declined) by the page script: this file ran late (it is async).
-  if ("__condisWarm" in window) return;
+  if ("__condisWarm" in window) return; // already taken (or declined) by the page script
   if (!script || typeof Worker !== "function" || typeof caches === "undefined" || !window.isSecureContext) return;
   // The worker itself looks into the cache (off this thread, which is busy building the page).
   const root = new URL("..", script.src); // this file is <site>/js/condis-warm.js

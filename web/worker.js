@@ -350,7 +350,8 @@ condis_edu.harness.cells`);
     stage("Ready");
     const timings = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v - t.start)]));
     const cached = [...runtimeCache.hits].sort();
-    postMessage({ type: "ready", timings, from, cached, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
+    const origin = performance.timeOrigin + t.start; // the page places the timings on its own clock
+    postMessage({ type: "ready", timings, origin, from, cached, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
     // Keep this visit's downloads for the next one (verified by hash first). Not on the job queue,
     // so the first Run does not wait for it; its awaits interleave with the reader's cells.
     setTimeout(() => {
