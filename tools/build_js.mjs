@@ -9,6 +9,7 @@
 //   docs/js/condis-editor.js    CodeMirror 6 + Python mode (loaded when the reader first edits or runs)
 //   docs/js/condis-markdown.js  marked, for text/markdown outputs (loaded when one arrives)
 //   docs/js/condis-offline.js   registers the service worker, offers a new version (every page)
+//   docs/js/condis-warm.js      starts a returning reader's Python early (<head> of notebook pages)
 import { build } from "esbuild";
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +26,7 @@ const entries = {
   "condis-editor": "web/editor.js",
   "condis-markdown": "web/markdown.js",
   "condis-offline": "web/offline.js",
+  "condis-warm": "web/warm.js",
 };
 
 await build({

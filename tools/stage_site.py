@@ -10,13 +10,14 @@ Steps (order matters):
 2. ``pyodide lockfile add-wheels`` on the ``py3-none-any`` wheel, producing a lock that lists only what
    the site actually serves (the npm package is core-only: every other entry would be a 404);
 3. ``pyodide py-compile`` on the folder, which turns the wheel into ``cp313`` bytecode and rewrites the
-   lock's file name and sha256;
+   lock's file name and sha256; the wheel is then rewritten with its members stored (not deflated)
+   and the lock's sha256 updated (``store_uncompressed``);
 4. ``node tools/make_snapshot.mjs``: boot Python once, import condis-edu and save the heap as
    ``condis-snapshot.bin`` (+ ``.json``), which the worker restores instead of booting;
 5. copy mermaid, MathJax (and its font) and the theme's Roboto fonts so no page fetches from a CDN;
 6. ``node tools/make_sw.mjs``: the service worker (``sw.js``) with its precache list, made by
    workbox-build from the files now in the site;
-7. write ``.gz`` siblings of text assets, the wasm and the snapshot for servers that send
+7. write ``.gz`` siblings of text assets, the wasm, the snapshot and the wheel for servers that send
    precompressed files.
 """
 
@@ -24,10 +25,12 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +50,24 @@ SHIPPED_PACKAGES = ("condis-edu",)
 def run(*cmd: str | Path, cwd: Path | None = None) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run([str(c) for c in cmd], check=True, cwd=cwd)
+
+
+def store_uncompressed(wheel: Path) -> str:
+    """Rewrite ``wheel`` with its members stored, not deflated; return its new sha256.
+
+    After restoring the heap snapshot the worker lays the wheel's files out in JavaScript
+    (``web/wheel-files.js``): stored members are plain slices of the download, with no inflating on
+    the worker's thread while Pyodide starts. The file still travels compressed (its ``.gz``
+    sibling, smaller than the deflated wheel) and is an ordinary wheel for Pyodide's own loader.
+    """
+    with zipfile.ZipFile(wheel) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as target:
+        for info, data in members:
+            stored = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            stored.external_attr = info.external_attr
+            target.writestr(stored, data, compress_type=zipfile.ZIP_STORED)
+    return hashlib.sha256(wheel.read_bytes()).hexdigest()
 
 
 def stage_pyodide(site: Path, dist: Path, work: Path) -> None:
@@ -78,6 +99,9 @@ def stage_pyodide(site: Path, dist: Path, work: Path) -> None:
     run(pyodide, "py-compile", ".", cwd=work)
 
     lock = json.loads((work / "pyodide-lock.json").read_text())
+    for entry in lock["packages"].values():
+        entry["sha256"] = store_uncompressed(work / entry["file_name"])
+    (work / "pyodide-lock.json").write_text(json.dumps(lock))
     names = set(lock["packages"])
     missing = set(SHIPPED_PACKAGES) - names
     if missing:
@@ -112,7 +136,7 @@ def stage_js(site: Path) -> None:
 # downloads; gzip keeps that under its 15 MB budget, and Chromium still compiles the wasm as it streams.
 COMPRESSIBLE = (
     ".html", ".js", ".mjs", ".css", ".json", ".xml", ".svg", ".txt", ".map", ".ipynb", ".py",
-    ".wasm", ".bin",
+    ".wasm", ".bin", ".whl",
 )
 
 

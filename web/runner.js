@@ -49,6 +49,7 @@ function mount() {
     console.error(error);
   }
   page = mountNotebook(document) || mountPlayground(document);
+  if (page) runtime.warmRuntime(); // a returning reader's Python starts now (from this browser's copies)
   renderMermaidIn(document.querySelector(".md-content") || document.body);
   stopWatchingScroll?.();
   stopWatchingScroll = watchScrollable(document.querySelector(".md-content") || document.body);

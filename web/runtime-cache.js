@@ -53,6 +53,27 @@ export class RuntimeCache {
     return response;
   }
 
+  /** Whether this browser has a runtime cache at all (a first visit has none). Before any
+   * RuntimeCache is made: making one creates the cache. */
+  static async exists() {
+    try {
+      return typeof caches !== "undefined" && (await caches.has(CACHE_NAME));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether the entry for `sha256` exists (nothing is downloaded). */
+  async has(url, sha256) {
+    const cache = sha256 ? await this.cache : null;
+    if (!cache) return false;
+    try {
+      return !!(await cache.match(keyOf(url, sha256)));
+    } catch {
+      return false;
+    }
+  }
+
   /** Store what was downloaded (after checking its hash) and drop entries of older builds. */
   async commit() {
     const cache = await this.cache;

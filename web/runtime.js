@@ -16,9 +16,12 @@ const rt = {
   progress: { stage: "", loaded: 0, total: 0 },
   interrupt: null, // Int32Array over a SharedArrayBuffer when cross-origin isolated
   restarts: 0,
+  warm: false, // this start began before any Run (warmRuntime), from the browser's copies
+  parked: null, // a worker whose warm start found nothing kept: loaded, idle, used by the next start
 };
 
 let seq = 0;
+let deciding = null; // Promise while warmRuntime finds out whether this browser kept the runtime
 let current = null; // the job being executed
 const queue = [];
 
@@ -30,6 +33,7 @@ export function runtimeState() {
     progress: { ...rt.progress },
     busy: !!current || queue.length > 0,
     canInterrupt: !!rt.interrupt,
+    warm: rt.warm,
   };
 }
 
@@ -55,9 +59,12 @@ export function isolated() {
 }
 
 /** Start the worker (first Run). Resolves when Python and condis-edu are ready. */
-export function startRuntime() {
+export function startRuntime({ warm = false, adopt = null } = {}) {
   if (rt.ready && rt.status !== "failed") return rt.ready;
+  // A warm start is being decided (warmRuntime): the Run waits for that decision, not a second worker.
+  if (deciding && !adopt && !warm) return deciding.then(() => startRuntime());
   const generation = ++rt.generation;
+  rt.warm = warm;
   rt.status = "loading";
   rt.error = null;
   rt.info = null;
@@ -78,15 +85,19 @@ export function startRuntime() {
     reject(new Error(message));
     notify({ type: "failed", message });
   };
-  let worker;
+  if (!adopt && rt.parked) {
+    adopt = rt.parked;
+    rt.parked = null;
+  }
+  let worker = adopt?.worker;
   try {
-    worker = new Worker(siteURL("js/condis-worker.js"));
+    worker ??= new Worker(siteURL("js/condis-worker.js"));
   } catch (error) {
     fail(`the browser refused to start a worker (${error.message})`);
     return rt.ready;
   }
   rt.worker = worker;
-  rt.interrupt = isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  rt.interrupt = adopt ? adopt.interrupt : isolated() ? new Int32Array(new SharedArrayBuffer(4)) : null;
   let stall = 0;
   const watch = () => {
     clearTimeout(stall);
@@ -112,11 +123,32 @@ export function startRuntime() {
           from: data.from, // snapshot | boot
           cached: data.cached, // files this start read from the runtime cache instead of the network
           stored: null, // how many of this visit's downloads were kept for the next (once known)
-          timings: data.timings,
+          // The worker's timings, plus (ms since this page's navigation) when it started and when
+          // the page heard it was ready.
+          timings: {
+            ...data.timings,
+            page_start: Math.round(data.origin - performance.timeOrigin),
+            page_ready: Math.round(performance.now()),
+          },
         };
         rt.progress = { ...rt.progress, stage: "Ready" };
         resolve(rt.info);
         notify({ type: "ready" });
+        break;
+      case "cold":
+        // A warm start found a file missing from the runtime cache: nothing was started or
+        // downloaded. The worker stays, idle and loaded, for the first Run, which starts Python
+        // the usual way in it (a Run already waiting on the warm start does so now).
+        if (rt.status !== "loading") break;
+        rt.parked = { worker, messages: [], interrupt: rt.interrupt, initialized: false };
+        rt.generation++;
+        rt.worker = null;
+        rt.ready = null;
+        rt.status = "idle";
+        rt.warm = false;
+        clearTimeout(stall);
+        if (current) resolve(startRuntime());
+        else notify({ type: "state" });
         break;
       case "cached":
         if (rt.info) rt.info.stored = data.stored;
@@ -142,9 +174,44 @@ export function startRuntime() {
     // Once running, uncaught worker errors are reported per cell; a KeyboardInterrupt escaping
     // Pyodide's event loop lands here too and is harmless.
   };
-  worker.postMessage({ type: "init", indexURL: siteURL("pyodide/"), interruptBuffer: rt.interrupt });
-  notify({ type: "loading" });
+  if (adopt?.initialized) {
+    // Started by js/condis-warm.js (already initialised): what it said meanwhile, in order.
+    for (const event of adopt.messages.splice(0)) worker.onmessage(event);
+  } else {
+    worker.postMessage({ type: "init", indexURL: siteURL("pyodide/"), interruptBuffer: rt.interrupt, warm });
+  }
+  if (rt.status === "loading") notify({ type: warm ? "warming" : "loading" });
   return rt.ready;
+}
+
+/** Whether this browser kept the runtime's files from an earlier Run (web/runtime-cache.js). */
+async function runtimeKept() {
+  try {
+    if (typeof caches === "undefined" || !(await caches.has("condis-runtime"))) return false;
+    return (await (await caches.open("condis-runtime")).keys()).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A page with live cells calls this as it loads: for a reader who has run Python on this site
+ * before (its files are in this browser's runtime cache), Python starts now, in the worker, while
+ * the page is still rendering, so their first Run does not wait for it. Nothing is downloaded for
+ * it: the worker gives up (message "cold") unless every big file of this build is kept, and a first
+ * visit never gets that far. A reader who never presses Run has spent some CPU time of the worker.
+ */
+export function warmRuntime() {
+  if (rt.ready || rt.status !== "idle" || deciding) return;
+  const early = window.__condisWarm; // js/condis-warm.js, in the page's <head>
+  window.__condisWarm = null; // taken: js/condis-warm.js, if it runs later, starts nothing
+  deciding = (early ? early.then((adopt) => adopt && { adopt }) : runtimeKept().then((kept) => kept && {}))
+    .catch(() => null)
+    .then((how) => {
+      deciding = null;
+      if (how && !rt.ready && rt.status === "idle") startRuntime({ warm: true, ...how });
+      else how?.adopt?.worker.terminate(); // a Run started Python meanwhile
+    });
 }
 
 function finish(job, status, note) {

@@ -41,14 +41,15 @@ export class StatusView {
       this.text.textContent = "Python starts on the first Run (about 12 MB the first time; this browser keeps a copy).";
     }
     if (event.type === "loading") this.announce("Loading Python…");
-    if (event.type === "ready") this.announce("Python is ready.");
+    // A warm start (before any Run, web/runtime.js warmRuntime) is not the reader's doing: not announced.
+    if (event.type === "ready" && !state.warm) this.announce("Python is ready.");
     if (event.type === "failed") {
       this.alert.hidden = false;
       this.alert.textContent =
         `Live Python could not start: ${event.message}. ` +
         "The outputs on this page are the ones computed when the site was built. Restart tries again.";
     }
-    if (event.type === "ready" || event.type === "restart" || event.type === "loading") this.alert.hidden = true;
+    if (["ready", "restart", "loading", "warming"].includes(event.type)) this.alert.hidden = true;
   }
 
   destroy() {

@@ -1,11 +1,12 @@
 // The Pyodide worker. One per site session (the page script keeps it across instant navigation).
 //
-// page -> worker: {type:"init", indexURL, interruptBuffer?}
+// page -> worker: {type:"init", indexURL, interruptBuffer?, warm?}   warm: start only from the runtime cache
 //                 {type:"run", id, ns, label, code}
 //                 {type:"forget", ns}
 // worker -> page: {type:"progress", stage, loaded, total}
 //                 {type:"ready", python, pyodide, engine, from, timings}   from: snapshot | boot
 //                 {type:"cached", stored}   this visit's downloads are in Cache Storage
+//                 {type:"cold"}     a warm start found a file missing from the runtime cache: not started
 //                 {type:"fatal", message}
 //                 {type:"out", id, msg}        msg: stream | display | result | error (condis_edu.harness.cells)
 //                 {type:"done", id, status}    status: ok | error | interrupted
@@ -13,6 +14,7 @@
 // Cells run through condis_edu.harness.cells, the executor the test tiers use for every notebook too; it
 // ships in the wheel (and so in the build's heap snapshot, which imports every condis_edu module).
 import { RuntimeCache } from "./runtime-cache.js";
+import { readWheel, writeWheel } from "./wheel-files.js";
 
 let pyodide = null;
 let live = null;
@@ -167,13 +169,40 @@ function fetchMeta(indexURL) {
     .catch(() => null);
 }
 
+// Pyodide compiles its wasm only once it has the heap snapshot in hand (it sizes the memory from
+// it). The worker compiles it as it arrives instead, beside the snapshot's download, and hands the
+// compiled module to Pyodide's instantiateStreaming call.
+let compiled = null; // Promise<WebAssembly.Module>
+const instantiateStreaming = WebAssembly.instantiateStreaming.bind(WebAssembly);
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  const pending = compiled;
+  compiled = null;
+  if (pending) {
+    try {
+      const module = await pending;
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    } catch {
+      /* not compiled: Pyodide's own request (a real download then) */
+    }
+  }
+  return instantiateStreaming(source, imports);
+};
+const WASM_PLACEHOLDER = () => new Response(new Uint8Array(0), { headers: { "content-type": "application/wasm" } });
+
 /** The Pyodide core files, from the runtime cache when the snapshot's description names their hashes. */
 function prefetchCore(indexURL, metaPromise) {
   for (const name of ["pyodide.asm.wasm", "python_stdlib.zip"]) {
     const url = indexURL + name;
     const promise = metaPromise.then((meta) => runtimeCache.get(url, meta?.files?.[name]?.sha256));
     promise.catch(() => {});
-    early.set(url, promise);
+    if (name.endsWith(".wasm")) {
+      // Compiled as it arrives; Pyodide's own request for it is answered by a placeholder that
+      // its instantiateStreaming call (above) never reads, or by the network if compiling failed.
+      compiled = WebAssembly.compileStreaming(promise.then(counted));
+      const answer = compiled.then(WASM_PLACEHOLDER, () => realFetch(url));
+      answer.catch(() => {});
+      early.set(url, answer);
+    } else early.set(url, promise);
   }
 }
 
@@ -205,15 +234,31 @@ const ENV = { HOME: "/home/pyodide", PYTHONHASHSEED: "0" }; // as tools/make_sna
 
 async function startFromSnapshot(indexURL, plan, t) {
   stage("Restoring Python");
-  const py = await self.loadPyodide({ indexURL, env: { ...ENV }, _loadSnapshot: plan.heap, ...quiet });
-  t.restored = performance.now();
+  plan.heap.then(() => (t.heap = performance.now()), () => {});
   // The heap holds every condis-edu module already imported; the file system does not (it lives
-  // in JavaScript), so the same wheel is unpacked again for anything that reads the package's files.
-  const wheel = await (await self.fetch(plan.pkg.url)).arrayBuffer();
-  py.unpackArchive(wheel, "wheel", { extractDir: plan.meta.purelib });
+  // in JavaScript), so the same wheel is laid out again, for anything that reads the package's
+  // files. It is inflated in JavaScript (web/wheel-files.js) while the heap and the wasm load, and
+  // written by Pyodide's `fsInit` hook, before the restore; if that fails, Pyodide's own
+  // unpackArchive does it after the restore.
+  const wheel = self.fetch(plan.pkg.url).then((response) => response.arrayBuffer());
+  wheel.catch(() => {});
+  const files = wheel.then(readWheel);
+  files.then(() => (t.inflated = performance.now()), () => {});
+  let unpacked = false;
+  const fsInit = async (FS) => {
+    t.fsInit = performance.now();
+    try {
+      writeWheel(FS, await files, plan.meta.purelib, "pyodide.unpackArchive");
+      unpacked = true;
+    } catch (error) {
+      console.warn(`condis-edu: unpacking the wheel in JavaScript failed (${error.message || error})`);
+    }
+    t.unpacked = performance.now();
+  };
+  const py = await self.loadPyodide({ indexURL, env: { ...ENV }, _loadSnapshot: plan.heap, fsInit, ...quiet });
+  t.restored = performance.now();
+  if (!unpacked) py.unpackArchive(await wheel, "wheel", { extractDir: plan.meta.purelib });
   py.loadedPackages["condis-edu"] = "snapshot";
-  // Every reader restores the same heap: a module that seeded itself at import would repeat.
-  py.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
   return py;
 }
 
@@ -232,12 +277,27 @@ async function startFromScratch(indexURL) {
 }
 
 // ------------------------------------------------------------------ start-up
-async function init({ indexURL, interruptBuffer: buffer }) {
+/** Whether every big file of this build is in the runtime cache (a start would download nothing big). */
+async function allKept(indexURL, metaPromise) {
+  const meta = await metaPromise;
+  const files = Object.entries((meta && meta.files) || {});
+  if (!files.length) return false;
+  const kept = await Promise.all(files.map(([name, file]) => runtimeCache.has(indexURL + name, file.sha256)));
+  return kept.every(Boolean);
+}
+
+async function init({ indexURL, interruptBuffer: buffer, warm }) {
   try {
     const t = { start: performance.now() };
-    stage("Downloading Python");
+    // Warming (the page starts Python before any Run, for a reader who has run it here before):
+    // only from this browser's copies. If one is missing (first visit, rebuilt site), nothing is
+    // downloaded before the reader asks for it: the worker says "cold" and waits for a real init.
+    if (warm && !(await RuntimeCache.exists())) return postMessage({ type: "cold" });
     runtimeCache = new RuntimeCache(realFetch);
     const meta = fetchMeta(indexURL);
+    if (warm && !(await allKept(indexURL, meta))) return postMessage({ type: "cold" });
+    t.checked = performance.now();
+    stage(warm ? "Starting Python" : "Downloading Python");
     const pkg = prefetchPackage(indexURL, "condis-edu");
     prefetchCore(indexURL, meta);
     const plan = planSnapshot(indexURL, pkg, meta);
@@ -270,7 +330,10 @@ async function init({ indexURL, interruptBuffer: buffer }) {
     }
     t.pyodide = performance.now();
     stage("Starting Python");
-    live = pyodide.runPython(`
+    // After a restore: every reader restores the same heap, so a module that seeded itself at
+    // import would repeat; reseed it. (One runPython call: each costs a little on a cold heap.)
+    const reseed = from === "snapshot" ? `import sys\nif "random" in sys.modules: sys.modules["random"].seed()\n` : "";
+    live = pyodide.runPython(`${reseed}
 import condis_edu.harness.cells
 condis_edu.harness.cells.install_ipython_shim()
 condis_edu.harness.cells`);
@@ -287,7 +350,8 @@ condis_edu.harness.cells`);
     stage("Ready");
     const timings = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v - t.start)]));
     const cached = [...runtimeCache.hits].sort();
-    postMessage({ type: "ready", timings, from, cached, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
+    const origin = performance.timeOrigin + t.start; // the page places the timings on its own clock
+    postMessage({ type: "ready", timings, origin, from, cached, python, engine, pyodide: pyodide.version, loaded: progress.loaded });
     // Keep this visit's downloads for the next one (verified by hash first). Not on the job queue,
     // so the first Run does not wait for it; its awaits interleave with the reader's cells.
     setTimeout(() => {
