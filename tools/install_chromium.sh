@@ -3,7 +3,7 @@
 # We pin the version we test with; Debian's security archive replaces old builds, so when the pin has
 # left the archive we take the current candidate and say so, rather than failing CI on a mirror change.
 set -euo pipefail
-PIN="156.0.8078.79-1~deb12u1"
+PIN="156.0.8078.114-1~deb12u1"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if apt-cache madison chromium | grep -qF "$PIN"; then
