@@ -21,6 +21,7 @@ import pytest
 
 from condis_edu import Machine, VerifierViolation
 from condis_edu._library.headers import fill_header
+from condis_edu.errors import StructureTypeError
 from condis_edu.mirror import nbl as nbl_module
 from condis_edu.mirror.nbl import NET_BUFFER, NET_BUFFER_LIST, ReservedArea
 from condis_edu.ndis import (
@@ -289,10 +290,14 @@ def test_a_reserved_area_is_a_fixed_array() -> None:
     assert isinstance(area, ReservedArea) and area.name == "ProtocolReserved" and area.of is nbls[0]
     assert len(area) == 4 and len(nbls[0].MiniportReserved) == 2 and len(first_nb(nbls[0]).MiniportReserved) == 4
     for grow in (lambda: area.append(1), lambda: area.pop(), lambda: area.__setitem__(slice(0, 1), [1, 2])):
-        with pytest.raises(TypeError, match="fixed array"):
+        with pytest.raises(StructureTypeError, match="fixed array"):
             grow()
-    with pytest.raises(AttributeError):
-        nbls[0].ProtocolReserved = [None] * 4  # type: ignore[misc]
+    for target in (nbls[0], first_nb(nbls[0])):
+        for name in ("ProtocolReserved", "MiniportReserved"):
+            before = getattr(target, name)
+            with pytest.raises(StructureTypeError, match="cannot be replaced"):
+                setattr(target, name, [None] * 4)
+            assert getattr(target, name) is before
     area[1:3] = ["a", "b"]  # the harness (no driver running) may write any area
     assert area == ["in flight", "a", "b", None] and m.findings == []
 

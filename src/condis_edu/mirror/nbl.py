@@ -37,6 +37,7 @@ import enum
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, SupportsIndex, final
 
+from condis_edu.errors import StructureTypeError
 from condis_edu.mirror.status import NDIS_STATUS_SUCCESS, status_name
 
 __all__ = [
@@ -80,6 +81,14 @@ class HolderKind(enum.Enum):
     LENT = "lent for the length of a receive callback (NDIS_RECEIVE_FLAGS_RESOURCES)"
 
 
+def _replace_area(area: ReservedArea) -> None:
+    """A reserved area is part of its structure, as a C array is: it cannot be replaced."""
+    raise StructureTypeError(
+        f"{area.name} is a fixed array of {len(area)} pointers inside the structure: write its elements "
+        f"({area.name}[0] = ...), it cannot be replaced"
+    )
+
+
 @final
 class Holder:
     """Who holds an NBL: one record per owner or per in-flight hand-off.
@@ -121,7 +130,7 @@ class ReservedArea(list[object]):
 
     Reading is a plain list read. Writing an element asks the hooks of
     ``RESERVED_WRITE_HOOKS`` first: each area belongs to one driver (R3.37). As in C the array
-    has a fixed length: whatever would change it raises ``TypeError``.
+    has a fixed length: whatever would change it, or replace it, raises ``StructureTypeError``.
 
     Pages: https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer,
     https://learn.microsoft.com/windows-hardware/drivers/ddi/nbl/ns-nbl-net_buffer_list
@@ -151,7 +160,7 @@ class ReservedArea(list[object]):
         if isinstance(index, slice):
             values = list(value)  # type: ignore[call-overload]
             if len(range(*index.indices(len(self)))) != len(values):
-                raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers")
+                raise StructureTypeError(f"{self._name} is a fixed array of {len(self)} pointers")
             for hook in RESERVED_WRITE_HOOKS:
                 if not hook(self, index, values):
                     return
@@ -168,13 +177,13 @@ class ReservedArea(list[object]):
         list.__setitem__(self, slice(None), [None] * len(self))
 
     def _fixed(self, *args: object, **kwargs: object) -> None:
-        raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
+        raise StructureTypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
 
     append = extend = insert = remove = clear = sort = reverse = _fixed
     __delitem__ = __iadd__ = __imul__ = _fixed  # type: ignore[assignment]
 
     def pop(self, *args: object) -> object:
-        raise TypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
+        raise StructureTypeError(f"{self._name} is a fixed array of {len(self)} pointers: write its elements")
 
 
 @final
@@ -299,10 +308,18 @@ class NET_BUFFER:
         """Four pointers for the protocol driver that holds the NET_BUFFER's NBL (R3.37)."""
         return self._protocol_reserved
 
+    @ProtocolReserved.setter
+    def ProtocolReserved(self, value: object) -> None:
+        _replace_area(self.ProtocolReserved)
+
     @property
     def MiniportReserved(self) -> ReservedArea:
         """Four pointers for the miniport driver that holds the NET_BUFFER's NBL (R3.37)."""
         return self._miniport_reserved
+
+    @MiniportReserved.setter
+    def MiniportReserved(self, value: object) -> None:
+        _replace_area(self.MiniportReserved)
 
     def _reset(self, mdl_chain: MDL | None, data_offset: int, data_length: int) -> None:
         self._next = None
@@ -493,10 +510,18 @@ class NET_BUFFER_LIST:
         """Four pointers for the protocol driver that holds the NBL (R3.37)."""
         return self._protocol_reserved
 
+    @ProtocolReserved.setter
+    def ProtocolReserved(self, value: object) -> None:
+        _replace_area(self.ProtocolReserved)
+
     @property
     def MiniportReserved(self) -> ReservedArea:
         """Two pointers for the miniport driver that holds the NBL (R3.37)."""
         return self._miniport_reserved
+
+    @MiniportReserved.setter
+    def MiniportReserved(self, value: object) -> None:
+        _replace_area(self.MiniportReserved)
 
     @property
     def label(self) -> str:
