@@ -8,7 +8,8 @@ import html
 from typing import Any
 
 from condis_edu import Machine
-from condis_edu._library.trace import EventKind, Trace
+from condis_edu._library.states.vc import VcState
+from condis_edu._library.trace import EventKind, Trace, describe, plain
 from condis_edu.ndis import NdisCoSendNetBufferLists
 from condis_edu.samples import call_manager, client, loopback_miniport
 from condis_edu.samples.client import data as cl_data
@@ -313,3 +314,8 @@ def test_a_loop_sending_the_same_chain_stores_each_record_once() -> None:
     assert [e.seq - 8 for e in second] == [e.seq for e in first]
     assert [e.call_seq - 8 for e in second[4:]] == [e.call_seq for e in first[4:]]
     assert m.trace.to_text(mark).count("NdisCoSendNetBufferLists(vc#1, nbl#") == 2
+
+
+def test_an_enum_argument_shows_its_member_name() -> None:
+    """A state or pending operation passed to the trace reads as its name, not its class."""
+    assert describe(VcState.ACTIVE) == "ACTIVE" and plain(VcState.ACTIVE) == "ACTIVE"

@@ -173,6 +173,8 @@ def describe(value: object, short: bool = False) -> str:
         return value
     if isinstance(value, Chain):
         return str(value)
+    if isinstance(value, enum.Enum):  # a state or a pending operation: by its member name
+        return value.name
     return type(value).__name__
 
 
@@ -180,10 +182,11 @@ def plain(value: object) -> object:
     """What the trace keeps of an argument: a plain value that ``describe`` renders the same.
 
     A handle becomes its label, a ``Chain`` its text, a number, string, bool or None stays as it
-    is, and anything else becomes its type name (how ``describe`` shows it anyway).
+    is, an enum member (not an int) its name, and anything else its type name (how ``describe``
+    shows them anyway).
 
-    >>> plain(None), plain(0xC0010023), plain("0x0"), plain([1, 2])
-    (None, 3221291043, '0x0', 'list')
+    >>> plain(None), plain(0xC0010023), plain("0x0"), plain([1, 2]), plain(EventKind.CALL)
+    (None, 3221291043, '0x0', 'list', 'CALL')
     """
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
@@ -196,6 +199,8 @@ def plain(value: object) -> object:
         return str.__str__(value)
     if isinstance(value, Chain):
         return str(value)
+    if isinstance(value, enum.Enum):
+        return value.name
     return kind.__name__
 
 
