@@ -73,6 +73,10 @@ class Cell {
 
   mountEditor(CondisEditor) {
     if (this.editor || !this.highlight) return;
+    // A keyboard reader may be on the static code when the editors mount (after a Run they mount
+    // at idle time): the code becomes the editor, so the focus follows it instead of falling to
+    // the page when the static code stops being focusable.
+    const hadFocus = !!this.inputWrapper && this.inputWrapper.contains(document.activeElement);
     this.editorHost = el("div", { class: "condis-editor" });
     this.highlight.after(this.editorHost);
     this.highlight.classList.add(HIDDEN);
@@ -94,6 +98,7 @@ class Cell {
     });
     this.node.querySelector(".condis-saved-preview")?.remove();
     if (this.inputWrapper) this.inputWrapper.removeAttribute("tabindex");
+    if (hadFocus) this.editor.focus();
   }
 
   updateEdited() {

@@ -278,6 +278,17 @@ def test_keyboard_only_edit_and_run(live: RecordedPage, site_server: SiteServer)
     assert page.evaluate("!document.activeElement.closest('.cm-editor') || true")
 
 
+def test_focus_on_the_static_code_follows_it_into_the_editor(live: RecordedPage, site_server: SiteServer) -> None:
+    """After a Run the editors mount at idle time; a keyboard reader on a cell's static code stays on it."""
+    page = reload_page(live, site_server)
+    page.locator('[data-condis-cell="1"] .jp-Cell-inputWrapper').focus()
+    assert page.evaluate("document.activeElement.matches('[data-condis-cell=\"1\"] .jp-Cell-inputWrapper')")
+    # Run the first cell without moving the focus (a script click, as a screen reader's action would).
+    page.evaluate("document.querySelector('[data-condis-cell=\"0\"] .condis-run').click()")
+    page.locator('[data-condis-cell="1"] .cm-content').wait_for(timeout=LIVE_TIMEOUT_MS)
+    page.wait_for_function("!!document.activeElement.closest('[data-condis-cell=\"1\"] .cm-editor')")
+
+
 def test_outputs_are_announced(live: RecordedPage, site_server: SiteServer) -> None:
     page = reload_page(live, site_server)
     run_cell(page, 0)
