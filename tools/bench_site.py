@@ -7,11 +7,11 @@ Serves the site on 127.0.0.1 (COOP/COEP on unless ``--plain``) and measures, the
 * bare: the baseline. A page that is not part of the site (``bench-bare/``, added by this script to
   the served directory only) starts Pyodide from the site's own files in a worker, with nothing of
   ours (no snapshot, no runtime cache, no service worker), and runs one statement; time from
-  navigation start to its result, in a fresh browser context. The site's start-up figures are given
-  as ratios against it, taken in the same run, same browser, same server, so the ratios hold on a
-  slower or busier machine where seconds would not;
+  navigation start to its result, in a new browser profile. The site's start-up figures are given
+  as ratios against it, taken in the same run, same browser build, same server, so the ratios hold
+  on a slower or busier machine where seconds would not;
 
-* cold: a fresh browser context navigates to the first notebook page and clicks the first cell's
+* cold: a new browser profile navigates to the first notebook page and clicks the first cell's
   "Run" as soon as it exists; time from navigation start to the first live result of that cell;
 * instant: from that page, Material's instant navigation to the next notebook page (the same page
   again through another page if the site has only one), then "Run" on its first cell; time from
@@ -22,7 +22,7 @@ The click is made inside the page, by the recorder, in the same task in which th
 add its own actionability checks and round trips, 200-400 ms on this kind of machine, which are the
 tool's latency, not the site's;
 * repeat visit: a new page load in the same profile after the first visit (service worker, HTTP
-  cache and runtime cache warm), Run clicked as soon as it exists;
+  cache, runtime cache and Chromium's compiled-code cache warm), Run clicked as soon as it exists;
 * bytes before any Run: sum of response body sizes fetched by the cold page (and its workers) until
   the network is idle, before anything is clicked. The service worker's download of the offline copy
   (after the page has loaded, in the background) is reported beside it, not counted in it;
@@ -33,6 +33,13 @@ state), so Playwright's polling does not inflate them. The median of ``--runs`` 
 ratio, for the start-up figures) is compared with the target. This is a benchmark, not a test: it
 prints a table (median, spread, ratio, target, met or not) and a summary line, and exits non-zero
 when a budget is missed.
+
+Profiles. Every browser here runs on its own new profile directory, as a reader's browser does:
+what Chromium keeps between two visits (the HTTP cache, Cache Storage, and the compiled code of
+scripts and WebAssembly modules) is kept on disk there. Playwright's default contexts are off the
+record and keep no compiled code at all, so a repeat visit there compiles Python's 8.6 MB
+WebAssembly module again, as no returning reader's browser does (on a 2-CPU machine, medians of
+0.44-0.48 of the bare start off the record against 0.34-0.38 on a profile).
 """
 
 from __future__ import annotations
@@ -44,11 +51,12 @@ import re
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Request, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -163,6 +171,9 @@ RECORDER = """
 """
 
 
+Fresh = Callable[[], BrowserContext]
+"""Opens a browser on a new, empty profile (each call its own)."""
+
 # The service worker has its offline copy (it is active once its install has kept every file).
 SW_ACTIVE = "() => navigator.serviceWorker.getRegistration().then((r) => !!(r && r.active))"
 
@@ -264,9 +275,9 @@ def runtime_marks(page: Page) -> dict[str, Any]:
     return marks
 
 
-def bare_run(browser: Browser, base: str, mbps: float | None) -> tuple[float, dict[str, int]]:
-    """The baseline in a fresh context: seconds from navigation to the bare page's one result."""
-    context = browser.new_context()
+def bare_run(fresh: Fresh, base: str, mbps: float | None) -> tuple[float, dict[str, int]]:
+    """The baseline in a fresh profile: seconds from navigation to the bare page's one result."""
+    context = fresh()
     try:
         page = context.new_page()
         throttle(page, mbps)
@@ -280,8 +291,9 @@ def bare_run(browser: Browser, base: str, mbps: float | None) -> tuple[float, di
         context.close()
 
 
-def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | None = None) -> dict[str, Any]:
-    t_bare, bare_timings = bare_run(context.browser, base, mbps)  # type: ignore[arg-type]
+def one_run(fresh: Fresh, base: str, pages: list[str], mbps: float | None = None) -> dict[str, Any]:
+    t_bare, bare_timings = bare_run(fresh, base, mbps)
+    context = fresh()
     meter = Meter()
     meter.attach(context)
     page = context.new_page()
@@ -296,9 +308,10 @@ def one_run(context: BrowserContext, base: str, pages: list[str], mbps: float | 
     before = sum(size for _, size in meter.entries)
     before_urls = list(meter.entries)
     page.close()
+    context.close()
 
-    # Cold: a new context (empty cache), navigate, click Run on the first cell as soon as it exists.
-    cold_ctx = context.browser.new_context()  # type: ignore[union-attr]
+    # Cold: a new profile (nothing kept), navigate, click Run on the first cell as soon as it exists.
+    cold_ctx = fresh()
     cold_meter = Meter()
     cold_meter.attach(cold_ctx)
     # The first Run's bytes: every request that started at or after the click.
@@ -496,13 +509,27 @@ def measure(args: argparse.Namespace, served: Path, pages: list[str]) -> int:
         f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     runs = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="condis-profiles-") as profiles:
+        made = 0
+
+        def fresh() -> BrowserContext:
+            # A new browser profile on disk, as a reader's: Chromium keeps there what it keeps
+            # between visits (HTTP cache, Cache Storage, compiled code of scripts and wasm).
+            # Playwright's default contexts are off the record and keep no compiled code, which
+            # no returning reader's browser does.
+            nonlocal made
+            made += 1
+            context = p.chromium.launch_persistent_context(
+                Path(profiles) / f"profile-{made}", executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            # A reader's browser is already running when they follow a link: the browser's own
+            # start is not the site's (its first tab is left open, on about:blank).
+            (context.pages[0] if context.pages else context.new_page()).goto("about:blank")
+            return context
+
         try:
             for i in range(args.runs):
-                ctx = browser.new_context()
-                r = one_run(ctx, base, pages, args.network)
-                ctx.close()
+                r = one_run(fresh, base, pages, args.network)
                 runs.append(r)
                 print(
                     f"  run {i + 1}: bare {r['bare_s']:.2f} s, cold {r['cold_s']:.2f} s ({r['cold_ratio']:.2f}), "
@@ -512,7 +539,6 @@ def measure(args: argparse.Namespace, served: Path, pages: list[str]) -> int:
                 if args.verbose:
                     print(f"         {breakdown(r)}")
         finally:
-            browser.close()
             server.shutdown()
             server.server_close()
 

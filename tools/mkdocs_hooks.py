@@ -255,9 +255,45 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return html_text
 
 
+_WARM_TAG = re.compile(r'<script src="([^"]*)js/condis-warm\.js"></script>')
+
+
+def inline_warm_script(output: str, script: str) -> str:
+    """Write the warm-start script (``web/warm.js``) into the page instead of linking to it.
+
+    A returning reader's Python starts from this script, first thing in ``<head>``; inline it
+    starts without waiting for a request. The site's root, which the linked file found from its
+    own address, goes beside it (the tag's relative prefix).
+
+    >>> page = '<head><script src="../../js/condis-warm.js"></script><title>x</title>'
+    >>> inline_warm_script(page, "start()")
+    '<head><script data-condis-root="../../">start()</script><title>x</title>'
+    >>> inline_warm_script("<head></head>", "start()")
+    '<head></head>'
+    >>> inline_warm_script(page, "a('</script>')")
+    Traceback (most recent call last):
+    ...
+    ValueError: the warm-start script contains </script> and cannot be written inline
+    """
+    if "</script" in script.lower():
+        raise ValueError("the warm-start script contains </script> and cannot be written inline")
+    return _WARM_TAG.sub(
+        lambda match: f'<script data-condis-root="{match.group(1) or "./"}">{script}</script>', output, count=1
+    )
+
+
+def _warm_script(config: Any) -> str:
+    """The built warm-start script (``make js`` writes it before the site is built)."""
+    path = Path(config["docs_dir"]) / "js" / "condis-warm.js"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make js` (node tools/build_js.mjs) before building the site")
+    return path.read_text(encoding="utf-8").strip()
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     output = resolve_site_links(output, page.url)
     if _is_notebook(page):
+        output = inline_warm_script(output, _warm_script(config))
         return prune_notebook_css(rewrite_notebook_diagrams(output))
     return output
 

@@ -1,4 +1,5 @@
-// condis-edu warm start (docs/js/condis-warm.js), first thing in the <head> of the notebook pages.
+// condis-edu warm start (docs/js/condis-warm.js), first thing in the <head> of the notebook pages,
+// where the build writes it inline (tools/mkdocs_hooks.py, inline_warm_script).
 //
 // For a reader who has run Python on this site before (the runtime's files are in this browser's
 // `condis-runtime` cache, web/runtime-cache.js), the Pyodide worker is started here, before the
@@ -12,7 +13,10 @@
   if ("__condisWarm" in window) return; // already taken (or declined) by the page script
   if (!script || typeof Worker !== "function" || typeof caches === "undefined" || !window.isSecureContext) return;
   // The worker itself looks into the cache (off this thread, which is busy building the page).
-  const root = new URL("..", script.src); // this file is <site>/js/condis-warm.js
+  // The build puts this script inline in the page (no request before the worker can start), with
+  // the site's root beside it; as a file it is <site>/js/condis-warm.js.
+  const inline = script.dataset.condisRoot;
+  const root = inline ? new URL(inline, document.baseURI) : new URL("..", script.src);
   const worker = new Worker(new URL("js/condis-worker.js", root).href);
   const messages = [];
   worker.onmessage = (event) => messages.push(event);

@@ -206,8 +206,12 @@ function prefetchCore(indexURL, metaPromise) {
   }
 }
 
-async function planSnapshot(indexURL, packagePromise, metaPromise) {
-  const [meta, pkg] = await Promise.all([metaPromise, packagePromise]);
+/**
+ * Start reading the heap snapshot that `meta` (condis-snapshot.json) describes, at once: it is the
+ * largest file and the restore waits for it. Returns the plan, or null when there is no snapshot
+ * for this build's wheel (`pkg`: its lock entry), which is then not downloaded at all.
+ */
+function planSnapshot(indexURL, pkg, meta) {
   if (!meta || !pkg) return null;
   if (meta.wheel_sha256 !== pkg.entry.sha256) return null; // made for another build of the wheel
   const heap = runtimeCache
@@ -300,7 +304,10 @@ async function init({ indexURL, interruptBuffer: buffer, warm }) {
     stage(warm ? "Starting Python" : "Downloading Python");
     const pkg = prefetchPackage(indexURL, "condis-edu");
     prefetchCore(indexURL, meta);
-    const plan = planSnapshot(indexURL, pkg, meta);
+    // The two small files that say which snapshot fits first (the description is already read on
+    // a warm start): the heap's download then starts before the scripts below hold this thread.
+    const [metaValue, pkgValue] = await Promise.all([meta, pkg]);
+    const snapshot = planSnapshot(indexURL, pkgValue, metaValue);
     // Both scripts in one call (the browser fetches them in parallel); loadPyodide then finds
     // Emscripten's module factory already defined and does not load pyodide.asm.js itself.
     const scripts = [indexURL + "pyodide.js", indexURL + "pyodide.asm.js"];
@@ -311,7 +318,6 @@ async function init({ indexURL, interruptBuffer: buffer, warm }) {
       progress.loaded += bytes;
       progress.total += bytes;
     }
-    const snapshot = await plan;
     let from = "boot";
     if (snapshot) {
       try {

@@ -207,6 +207,61 @@ def test_second_visit_reads_the_runtime_from_the_cache(
         ctx.close()
 
 
+def test_a_returning_reader_s_python_starts_before_any_run(
+    browser: Browser, site_server: SiteServer, restored: tuple[RecordedPage, dict[str, object], str]
+) -> None:
+    """The warm start (web/warm.js, written inline in the page's head): on a visit after one that
+    kept the runtime, Python is restored from those copies while the page loads, with no Run and no
+    download, and the first Run uses it."""
+    ctx = browser.new_context()
+    try:
+        first, info, _ = visit(ctx, site_server)
+        assert info["from"] == "snapshot" and not first.page.evaluate("() => condisLive.state().warm")
+        head = first.page.evaluate(
+            "() => [...document.head.querySelectorAll('script[data-condis-root]')].map((s) => s.dataset.condisRoot)"
+        )
+        assert head == ["../../"], head  # inline, with the site's root beside it
+        assert not [u for u in first.requests if "condis-warm" in u], "the warm-start script was fetched"
+        first.page.close()
+
+        fetched: list[Request] = []
+        ctx.on("request", lambda r: fetched.append(r))
+        rec = open_page(ctx, site_server)
+        rec.fetched = fetched  # type: ignore[attr-defined]
+        rec.page.goto(site_server.base_url + first_page())
+        # Nobody clicks: the runtime gets ready by itself, and says it was a warm start.
+        rec.page.wait_for_function("() => condisLive.state().status === 'ready'")
+        state = rec.page.evaluate("() => condisLive.state()")
+        assert state["warm"] is True and state["busy"] is False, state
+        assert state["info"]["from"] == "snapshot", state
+        wheel = str(snapshot_meta()["wheel"])
+        for name in (*BIG_FILES, wheel):
+            assert requested(rec, name) == 0, f"{name} was downloaded for a warm start"
+        # Its first Run uses that runtime: same answer as a cold start.
+        set_cell_code(rec.page, 0, PROBE)
+        result = run_cell(rec.page, 0)
+        assert result["state"] == "done" and result["text"] == restored[2], result
+        assert not rec.foreign_requests()
+    finally:
+        ctx.close()
+
+
+def test_a_first_visit_starts_no_python_before_a_run(fresh: BrowserContext, site_server: SiteServer) -> None:
+    """Without kept copies the warm start gives up before any download: nothing big is fetched
+    until the reader presses Run."""
+    fetched: list[Request] = []
+    # The page's and its workers' requests; the service worker's offline copy is its own business.
+    fresh.on("request", lambda r: None if r.service_worker else fetched.append(r))
+    rec = open_page(fresh, site_server)
+    rec.fetched = fetched  # type: ignore[attr-defined]
+    rec.page.goto(site_server.base_url + first_page(), wait_until="networkidle")
+    rec.page.wait_for_function("() => condisLive.state().status === 'idle' && !condisLive.state().warm")
+    rec.page.wait_for_timeout(500)
+    assert rec.page.evaluate("() => condisLive.state().status") == "idle"
+    for name in (*BIG_FILES, "pyodide.asm.js", "pyodide-lock.json"):
+        assert requested(rec, name) == 0, f"{name} was fetched before any Run"
+
+
 def _rebuilt(route: Route) -> None:
     meta = json.loads((SITE / "pyodide" / "condis-snapshot.json").read_text())
     meta["files"]["pyodide.asm.wasm"]["sha256"] = "1" * 64  # as if the site now shipped another wasm
