@@ -8,7 +8,6 @@ runtime (no COOP/COEP, a broken runtime) open their own context.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -26,7 +25,6 @@ from conftest import (
 from playwright.sync_api import Browser, Page
 
 PAGES = notebook_pages()
-STOP_LIMIT_S = 1.0
 
 
 def first_page() -> str:
@@ -173,13 +171,13 @@ def test_stop_interrupts_infinite_loop_with_isolation(live: RecordedPage) -> Non
     out = page.locator('[data-condis-cell="0"] .condis-output[data-state="running"]')
     out.wait_for()
     page.wait_for_timeout(300)
-    started = time.monotonic()
+    runtime = page.evaluate("() => condisLive.state().info.timings")
     page.locator(".condis-toolbar").get_by_role("button", name="Stop", exact=True).click()
-    page.locator('[data-condis-cell="0"] .condis-output[data-state="error"]').wait_for(timeout=5000)
-    elapsed = time.monotonic() - started
-    assert elapsed < STOP_LIMIT_S, f"Stop took {elapsed:.2f} s"
+    page.locator('[data-condis-cell="0"] .condis-output[data-state="error"]').wait_for(timeout=LIVE_TIMEOUT_MS)
     assert "KeyboardInterrupt" in page.locator('[data-condis-cell="0"] .condis-output').inner_text()
-    # A real interrupt keeps the namespace: the variable set before the loop survives.
+    # A real interrupt, not a new worker: the same runtime, and the namespace is kept (the
+    # variable set before the loop survives).
+    assert page.evaluate("() => condisLive.state().info.timings") == runtime
     set_cell_code(page, 0, "kept")
     assert "still here" in run_cell(page, 0)["text"]
     page.locator('[data-condis-cell="0"]').get_by_role("button", name="Reset", exact=True).click()
@@ -223,13 +221,14 @@ def test_instant_navigation_keeps_the_runtime(live: RecordedPage, site_server: S
     target = PAGES[1] if len(PAGES) > 1 else first_page()
     if len(PAGES) == 1:
         instant_navigate(page, site_server.base_url)  # away and back
+    runtime = page.evaluate("() => condisLive.state().info.timings")
     instant_navigate(page, site_server.base_url + target)
-    started = page.evaluate("performance.now()")
     result = run_cell(page, 0)
-    elapsed = page.evaluate("performance.now()") - started
     assert result["state"] == "done", result
     assert wasm_fetches(live) == loaded, "Pyodide was downloaded again after instant navigation"
-    assert elapsed < 5000, f"the second page took {elapsed:.0f} ms to its first result"
+    # The same runtime ran it (its start record is unchanged): nothing was restarted. How fast
+    # that is is a budget of `make bench-site` (instant navigation), not a test.
+    assert page.evaluate("() => condisLive.state().info.timings") == runtime
 
 
 def test_keyboard_only_edit_and_run(live: RecordedPage, site_server: SiteServer) -> None:
@@ -312,11 +311,8 @@ def test_stop_restarts_worker_without_isolation(browser: Browser, plain_server: 
         run_cell(page, 0, wait=False)
         page.locator('[data-condis-cell="0"] .condis-output[data-state="running"]').wait_for(timeout=LIVE_TIMEOUT_MS)
         page.wait_for_timeout(300)
-        started = time.monotonic()
         page.locator(".condis-toolbar").get_by_role("button", name="Stop", exact=True).click()
-        page.locator('[data-condis-cell="0"] .condis-output[data-state="error"]').wait_for(timeout=5000)
-        elapsed = time.monotonic() - started
-        assert elapsed < STOP_LIMIT_S, f"Stop took {elapsed:.2f} s"
+        page.locator('[data-condis-cell="0"] .condis-output[data-state="error"]').wait_for(timeout=LIVE_TIMEOUT_MS)
         assert "restarted" in page.locator('[data-condis-cell="0"] .condis-output').inner_text()
         # The fresh worker runs the next cell.
         set_cell_code(page, 0, "40 + 2")
