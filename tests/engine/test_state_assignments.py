@@ -21,11 +21,14 @@ import pytest
 
 from condis_edu._library.ddi.datapath import state_of
 from condis_edu._library.objects import BindAttempt
+from condis_edu._library.pnp import attempts_in_flight
 from condis_edu._library.states.adapter import RESET_TABLE, ResetInput, ResetState
 from condis_edu._library.states.af import AfFlags, AfPending, SapFlags, SapPending
 from condis_edu._library.states.binding import AttemptFlags
 from condis_edu._library.states.call import CallPending
 from condis_edu._library.states.vc import VcFlags
+from condis_edu.errors import UsageError
+from condis_edu.ndis import NDIS_STATUS_FAILURE, NDIS_STATUS_PENDING, NdisCompleteBindAdapterEx
 from condis_edu.samples.client import app as client_app
 from condis_edu.testing import loopback_machine
 
@@ -308,3 +311,32 @@ def test_a_pended_unbind_is_marked_until_ndis_complete_unbind_adapter_ex() -> No
     assert attempt.flags == AttemptFlags() and not attempt.pending
     with pytest.raises(AttributeError):
         attempt.pending = True  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("mode", ["strict", "collect"])
+def test_a_pended_bind_is_in_the_snapshot_and_a_refused_completion_changes_nothing(mode: str) -> None:
+    """An attempt NDIS is waiting on is part of ``Machine.snapshot()``: a refused
+    NdisCompleteBindAdapterEx leaves it as it was, the real one ends it."""
+    m, nic = loopback_machine(verifier=mode, bind=False)  # type: ignore[arg-type]
+    chars = m._lib.drivers["client"].protocol.chars
+    contexts: list[object] = []
+
+    def pend(ProtocolDriverContext: object, BindContext: object, BindParameters: object) -> int:
+        contexts.append(BindContext)
+        return NDIS_STATUS_PENDING
+
+    chars.BindAdapterHandlerEx = pend
+    assert attempts_in_flight(m._lib) == ()
+    assert m.bind("client", nic, run=False) is None
+    (attempt,) = attempts_in_flight(m._lib)
+    assert isinstance(attempt, BindAttempt) and attempt.pending
+    before = m.snapshot()
+    assert (attempt.handle.label, "BindAttempt", True, None) in before[2]
+    for bad in (None, "bindctx#1", nic.handle, 1):
+        with pytest.raises(UsageError):
+            NdisCompleteBindAdapterEx(bad, NDIS_STATUS_FAILURE)  # type: ignore[arg-type]
+        assert m.snapshot() == before
+    with m.running_as("client"):
+        NdisCompleteBindAdapterEx(contexts[0], NDIS_STATUS_FAILURE)  # type: ignore[arg-type]
+    assert attempts_in_flight(m._lib) == () and not attempt.pending and not attempt.handle.alive
+    assert m.snapshot()[2] == ()

@@ -188,7 +188,8 @@ class Binding:
 
 
 class BindAttempt:
-    """NDIS's record of one ProtocolBindAdapterEx call (what the BindContext points at)."""
+    """NDIS's record of one ProtocolBindAdapterEx call (what the BindContext points at); it ends
+    when its handle dies (NdisCompleteBindAdapterEx, or the handler returned a final status)."""
 
     def __init__(self, handle: NDIS_HANDLE, protocol: ProtocolDriver, adapter: Adapter) -> None:
         self.handle = handle
@@ -196,7 +197,6 @@ class BindAttempt:
         self.adapter = adapter
         self.binding: Binding | None = None
         self.flags = AttemptFlags()
-        self.done = False
 
     @property
     def pending(self) -> bool:
@@ -205,13 +205,13 @@ class BindAttempt:
 
 
 class UnbindAttempt:
-    """NDIS's record of one ProtocolUnbindAdapterEx call (what the UnbindContext points at)."""
+    """NDIS's record of one ProtocolUnbindAdapterEx call (what the UnbindContext points at); it
+    ends when its handle dies (NdisCompleteUnbindAdapterEx, or the handler returned)."""
 
     def __init__(self, handle: NDIS_HANDLE, binding: Binding) -> None:
         self.handle = handle
         self.binding = binding
         self.flags = AttemptFlags()
-        self.done = False
 
     @property
     def pending(self) -> bool:

@@ -36,6 +36,7 @@ https://learn.microsoft.com/windows-hardware/drivers/network/restarting-a-driver
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from condis_edu._library.core import NdisLibrary
@@ -75,6 +76,14 @@ from condis_edu.mirror.structures import (
 )
 
 AI, BI = AdapterInput, BindingInput
+
+_IN_FLIGHT: weakref.WeakKeyDictionary[NdisLibrary, list[BindAttempt | UnbindAttempt]] = weakref.WeakKeyDictionary()
+"""The bind and unbind attempts of each library that have not ended yet, oldest first."""
+
+
+def attempts_in_flight(lib: NdisLibrary) -> tuple[BindAttempt | UnbindAttempt, ...]:
+    """The bind and unbind attempts NDIS started on *lib* and that have not ended, oldest first."""
+    return tuple(_IN_FLIGHT.get(lib, ()))
 BOUND_STATES = frozenset({BindingState.PAUSED, BindingState.RESTARTING, BindingState.RUNNING, BindingState.PAUSING})
 
 
@@ -313,6 +322,7 @@ def bind(lib: NdisLibrary, protocol: ProtocolDriver, adapter: Adapter) -> BindAt
     handle = lib.handles.mint("bindctx", None)
     attempt = BindAttempt(handle, protocol, adapter)
     retarget(handle, attempt)
+    _IN_FLIGHT.setdefault(lib, []).append(attempt)
     general = adapter.general
     params = NDIS_BIND_PARAMETERS(
         NDIS_OBJECT_HEADER(c.NDIS_OBJECT_TYPE_BIND_PARAMETERS, 1, 0),
@@ -342,9 +352,9 @@ def bind(lib: NdisLibrary, protocol: ProtocolDriver, adapter: Adapter) -> BindAt
 
 def finish_bind(lib: NdisLibrary, attempt: BindAttempt, status: int) -> None:
     """End a bind attempt (ProtocolBindAdapterEx returned, or NdisCompleteBindAdapterEx)."""
-    attempt.done = True
     lib.mark(attempt, pending=False)
     lib.kill(attempt.handle, "the bind operation completed")
+    _IN_FLIGHT[lib].remove(attempt)
     binding = attempt.binding
     if binding is None:
         return
@@ -479,6 +489,7 @@ def _unbind_paused(lib: NdisLibrary, binding: Binding) -> None:
     handle = lib.handles.mint("unbindctx", None)
     attempt = UnbindAttempt(handle, binding)
     retarget(handle, attempt)
+    _IN_FLIGHT.setdefault(lib, []).append(attempt)
     protocol = binding.protocol
     status = call_handler(
         lib,
@@ -496,9 +507,9 @@ def _unbind_paused(lib: NdisLibrary, binding: Binding) -> None:
 
 def finish_unbind(lib: NdisLibrary, attempt: UnbindAttempt) -> None:
     """End an unbind: the binding is gone whether or not the protocol closed it."""
-    attempt.done = True
     lib.mark(attempt, pending=False)
     lib.kill(attempt.handle, "the unbind operation completed")
+    _IN_FLIGHT[lib].remove(attempt)
     binding = attempt.binding
     if binding.handle.alive:
         lib.trace.note(

@@ -34,6 +34,7 @@ from condis_edu._library.ddi.requests import reset_adapter
 from condis_edu._library.handlers import HANDLER_SPECS
 from condis_edu._library.objects import Adapter, Binding, Driver, ProtocolDriver
 from condis_edu._library.pnp import (
+    attempts_in_flight,
     bind,
     halt_adapter_now,
     initialize_adapter,
@@ -594,9 +595,19 @@ class Machine:
             )
             for a in lib.adapters
         )
+        attempts = tuple(
+            (
+                a.handle.label,
+                type(a).__name__,
+                a.pending,
+                None if a.binding is None else a.binding.handle.label,
+            )
+            for a in attempts_in_flight(lib)
+        )
         return (
             drivers,
             adapters,
+            attempts,
             _data_path_snapshot(lib),
             tuple(sorted(lib.handles.counters().items())),
             tuple(lib.scheduler.pending()),

@@ -192,13 +192,31 @@ def _remote_close(WorkItemContext: CmVc, NdisIoWorkItemHandle: NDIS_HANDLE) -> N
 
 def _delete_later(WorkItemContext: CmVc, NdisIoWorkItemHandle: NDIS_HANDLE) -> None:
     NdisFreeIoWorkItem(NdisIoWorkItemHandle)
-    _delete_callee(WorkItemContext)
+    if WorkItemContext.NdisVcHandle is not None:
+        _delete_callee(WorkItemContext)
+
+
+DELETE_TRIES = 8
+"""How many times we ask NDIS to delete a callee's VC before we leave it (and NDIS reports it)."""
 
 
 def _delete_callee(vc: CmVc) -> None:
-    """We created the callee's VC, so we delete it (R2.05) once it is idle and inactive."""
+    """We created the callee's VC, so we delete it (R2.05) once it is idle and inactive.
+
+    NdisCoDeleteVc can refuse: NDIS_STATUS_NOT_ACCEPTED while the VC is still in use (NDIS
+    still holds NBLs sent on it, which it completes later), NDIS_STATUS_CLOSING while a
+    deactivation runs. The VC and its handle then stay valid, so we keep both and ask again
+    from a work item, which runs after what NDIS has queued already.
+    """
     assert vc.NdisVcHandle is not None
-    NdisCoDeleteVc(vc.NdisVcHandle)
+    Status = NdisCoDeleteVc(vc.NdisVcHandle)
+    if Status != NDIS_STATUS_SUCCESS:
+        vc.delete_status = Status
+        vc.delete_tries += 1
+        binding = vc.af.binding if vc.af is not None else None
+        if vc.delete_tries < DELETE_TRIES and binding is not None and binding.NdisBindingHandle is not None:
+            _defer(vc, _delete_later)
+        return
     if vc.af is not None and vc in vc.af.vcs:
         vc.af.vcs.remove(vc)
     vc.NdisVcHandle = None

@@ -54,5 +54,7 @@ class CmVc:
         self.peer: CmVc | None = None
         self.parameters: CO_CALL_PARAMETERS | None = None
         self.state = "idle"  # idle, making, offered, connected, closing, rejected
+        self.delete_tries = 0  # NdisCoDeleteVc calls NDIS refused (a callee's VC, which we delete)
+        self.delete_status = 0  # what NDIS answered the last refused one
         self.sap: CmSap | None = None
         self.reject_status = 0
