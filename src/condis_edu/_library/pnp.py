@@ -76,6 +76,7 @@ from condis_edu.mirror.structures import (
 )
 
 AI, BI = AdapterInput, BindingInput
+BOUND_STATES = frozenset({BindingState.PAUSED, BindingState.RESTARTING, BindingState.RUNNING, BindingState.PAUSING})
 
 _IN_FLIGHT: weakref.WeakKeyDictionary[NdisLibrary, list[BindAttempt | UnbindAttempt]] = weakref.WeakKeyDictionary()
 """The bind and unbind attempts of each library that have not ended yet, oldest first."""
@@ -84,7 +85,6 @@ _IN_FLIGHT: weakref.WeakKeyDictionary[NdisLibrary, list[BindAttempt | UnbindAtte
 def attempts_in_flight(lib: NdisLibrary) -> tuple[BindAttempt | UnbindAttempt, ...]:
     """The bind and unbind attempts NDIS started on *lib* and that have not ended, oldest first."""
     return tuple(_IN_FLIGHT.get(lib, ()))
-BOUND_STATES = frozenset({BindingState.PAUSED, BindingState.RESTARTING, BindingState.RUNNING, BindingState.PAUSING})
 
 
 # ------------------------------------------------------------------------------------ adapters

@@ -197,7 +197,7 @@ def _delete_later(WorkItemContext: CmVc, NdisIoWorkItemHandle: NDIS_HANDLE) -> N
 
 
 DELETE_TRIES = 8
-"""How many times we ask NDIS to delete a callee's VC before we leave it (and NDIS reports it)."""
+"""How many times we ask NDIS to delete a callee's VC before we give up and leave it as it is."""
 
 
 def _delete_callee(vc: CmVc) -> None:
