@@ -250,14 +250,20 @@ export class NotebookPage {
     this.measureToolbar();
   }
 
-  /** Anchors must land below the sticky toolbar: its measured height goes to the page's CSS. */
+  /**
+   * Anchors must land below the sticky toolbar: the root's scroll padding makes room for it, on
+   * top of the room Material keeps for its header. The height is read when a ResizeObserver
+   * reports it, after the browser's own layout (reading it while mounting would force one), and
+   * it is set on the root alone: scroll-padding is not inherited, so nothing else is restyled.
+   */
   measureToolbar() {
     const root = document.documentElement;
-    const measure = () => root.style.setProperty("--condis-toolbar-height", `${Math.ceil(this.toolbar.offsetHeight)}px`);
-    root.classList.add("condis-has-toolbar");
-    measure();
+    const measure = () => {
+      root.style.scrollPaddingTop = `calc(${Math.ceil(this.toolbar.offsetHeight)}px + 0.6rem)`;
+    };
     this.resize = typeof ResizeObserver === "function" ? new ResizeObserver(measure) : null;
-    this.resize?.observe(this.toolbar);
+    if (this.resize) this.resize.observe(this.toolbar);
+    else measure();
   }
 
   announce(text) {
@@ -336,8 +342,7 @@ export class NotebookPage {
     this.left = true;
     abandon(this.ns);
     this.resize?.disconnect();
-    document.documentElement.classList.remove("condis-has-toolbar");
-    document.documentElement.style.removeProperty("--condis-toolbar-height");
+    document.documentElement.style.removeProperty("scroll-padding-top");
     this.status.destroy();
   }
 }
