@@ -77,7 +77,9 @@ function decorateNav(rows) {
     const done = row.exercise.done + row.knowledge.done;
     const href = resolve(row.url);
     for (const link of links) {
-      if (!samePath(link.getAttribute("href"), href)) continue;
+      const target = link.getAttribute("href");
+      // The table of contents links to places inside a page (#...): the badge is the page's own.
+      if (!samePath(target, href) || new URL(target, location.href).hash) continue;
       let badge = link.querySelector(".condis-progress-badge");
       if (!badge) {
         badge = el("span", { class: "condis-progress-badge" });

@@ -201,6 +201,17 @@ def nav_badge(page: Page, path: str) -> str:
     return link.locator(".condis-progress-badge").inner_text()
 
 
+def test_the_table_of_contents_carries_no_progress_badges(page: RecordedPage, site_server: SiteServer) -> None:
+    """A notebook's badge is on its entry in the navigation, not on every heading of its contents
+    (the table of contents links to the same page, with a #fragment)."""
+    p = page.page
+    fresh(p, site_server.base_url + FIRST)
+    p.wait_for_selector(".md-nav--primary .condis-progress-badge")
+    assert p.locator(".md-sidebar--secondary a.md-nav__link[href*='#']").count() >= 3
+    assert p.locator(".md-sidebar--secondary .condis-progress-badge").count() == 0
+    assert nav_badge(p, FIRST).startswith("0/")
+
+
 def test_progress_shows_in_nav_course_and_progress_page_and_erases(page: RecordedPage, site_server: SiteServer) -> None:
     p = page.page
     base = site_server.base_url
