@@ -252,14 +252,19 @@ export class NotebookPage {
 
   /**
    * Anchors must land below the sticky toolbar: the root's scroll padding makes room for it, on
-   * top of the room Material keeps for its header. The height is read when a ResizeObserver
-   * reports it, after the browser's own layout (reading it while mounting would force one), and
-   * it is set on the root alone: scroll-padding is not inherited, so nothing else is restyled.
+   * top of the room Material keeps for its header, and Material's "Back to top" button moves
+   * below it. The height is read when a ResizeObserver reports it, after the browser's own layout
+   * (reading it while mounting would force one), and set on those two elements alone:
+   * scroll-padding is not inherited, so nothing else is restyled.
    */
   measureToolbar() {
     const root = document.documentElement;
     const measure = () => {
-      root.style.scrollPaddingTop = `calc(${Math.ceil(this.toolbar.offsetHeight)}px + 0.6rem)`;
+      const height = Math.ceil(this.toolbar.offsetHeight);
+      root.style.scrollPaddingTop = `calc(${height}px + 0.6rem)`;
+      // Material's "Back to top" button floats where the toolbar sticks (below the header): under it.
+      const backToTop = document.querySelector(".md-top");
+      if (backToTop) backToTop.style.top = `calc(2.4rem + ${height}px + 0.4rem)`;
     };
     this.resize = typeof ResizeObserver === "function" ? new ResizeObserver(measure) : null;
     if (this.resize) this.resize.observe(this.toolbar);
@@ -343,6 +348,7 @@ export class NotebookPage {
     abandon(this.ns);
     this.resize?.disconnect();
     document.documentElement.style.removeProperty("scroll-padding-top");
+    document.querySelector(".md-top")?.style.removeProperty("top");
     this.status.destroy();
   }
 }

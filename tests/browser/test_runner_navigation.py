@@ -161,6 +161,29 @@ def test_toc_anchor_lands_below_the_sticky_toolbar(reader: RecordedPage, site_se
     assert checked, "no anchor could be checked"
 
 
+def test_back_to_top_shows_below_the_sticky_toolbar(reader: RecordedPage, site_server: SiteServer) -> None:
+    """Material's "Back to top" button appears when the reader scrolls up; on a notebook page it
+    must not sit under the live-cell toolbar, where it could be neither seen nor clicked."""
+    page = reader.page
+    page.goto(site_server.base_url + PAGES[0])
+    page.wait_for_selector(".condis-toolbar")
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(400)
+    page.mouse.wheel(0, -300)  # scrolling up shows it
+    button = page.locator(".md-top")
+    page.wait_for_function("() => !document.querySelector('.md-top').hidden")
+    page.wait_for_timeout(400)  # its slide-in transition
+    box, toolbar = button.bounding_box(), page.locator(".condis-toolbar").bounding_box()
+    assert box and toolbar
+    assert box["y"] >= toolbar["y"] + toolbar["height"], f"Back to top is under the toolbar: {box} {toolbar}"
+    at = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('.md-top')", list(at)), (
+        "Back to top is covered"
+    )
+    button.click()
+    page.wait_for_function("() => scrollY < 5")
+
+
 def test_missing_paths_get_the_site_404_page(reader: RecordedPage, site_server: SiteServer) -> None:
     page = reader.page
     response = page.goto(site_server.base_url + "no/such/page/")
