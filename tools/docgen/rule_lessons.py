@@ -1447,6 +1447,17 @@ with m.running_as("client"):
 {_PRINT}
 """,
     ),
+    # ------------------------------------------------------------------ data path: sends, receives, returns
+    # (lessons of the data-path family without examples before: R3.03 ... R3.27)
+    #
+    # ------------------------------------------------------------------ OID requests, status indications, reset
+    # (the oids-status-reset family)
+    #
+    # ------------------------------------------------------------------ adapter states, pause and restart
+    # (the adapter-states family)
+    #
+    # ------------------------------------------------------------------ completions and obligations
+    # (the completions family)
 }
 """Rule id -> lesson. Checked rules of the registration and virtual-connection families, and a few of the
 data path, have examples; other rules have their meaning only (the page then says how to see them fire)."""
