@@ -1450,6 +1450,464 @@ with m.running_as("client"):
     # ------------------------------------------------------------------ data path: sends, receives, returns
     # (lessons of the data-path family without examples before: R3.03 ... R3.27)
     #
+    "R3.03": _lesson(
+        """On a CoNDIS send the SourceHandle of every NBL names the VC the NBL travels on. NDIS
+        reads it to find the sender again when the miniport completes the send, so an NBL that
+        carries some other handle (the binding's, as a connectionless protocol would set it, or
+        none at all) cannot be routed back and is refused.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"ping")
+    nbl.SourceHandle = call.af.binding.NdisBindingHandle   # the connectionless habit
+    client_data.send_chain(call, nbl)
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"ping")
+    nbl.SourceHandle = call.NdisVcHandle                   # the VC it is sent on
+    client_data.send_chain(call, nbl)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.04": _lesson(
+        """An intermediate driver that passes an NBL from above straight down (instead of copying
+        it) must put its own handle (the VC or binding it sends on) into SourceHandle for the trip
+        below. The sender above still needs its handle back: the IM keeps the original somewhere
+        of its own and writes it back before it completes the NBL upward, or NDIS cannot tell
+        whose send came back.""",
+        f"""
+from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
+
+m = Machine(verifier="collect")
+for driver in (loopback_miniport, call_manager, lane_im, ethproto):
+    m.load_driver(driver)
+m.start_adapter("loopback_miniport")
+m.bind_all()
+lane_im.connect(m)                             # the IM's call on the NIC below
+m.run_until_idle()
+m.bind_all()                                   # ethproto binds to lane0 above
+
+def PassThroughSend(MiniportAdapterContext, NetBufferLists, PortNumber, SendFlags):
+    nbl = NetBufferLists                       # one frame from ethproto
+    nbl.SourceHandle = MiniportAdapterContext.vc().NdisVcHandle   # for the VC below
+    # ... sent below and completed there; now the IM completes it upward:
+    nbl.Status = NDIS_STATUS_SUCCESS
+    NdisMSendNetBufferListsComplete(MiniportAdapterContext.MiniportAdapterHandle, nbl, 0)   # not put back
+
+m.adapter("lane0").miniport.chars.SendNetBufferListsHandler = PassThroughSend
+ethproto.send_frames(m, [b"hello"])
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples import call_manager, ethproto, lane_im, loopback_miniport
+
+m = Machine(verifier="collect")
+for driver in (loopback_miniport, call_manager, lane_im, ethproto):
+    m.load_driver(driver)
+m.start_adapter("loopback_miniport")
+m.bind_all()
+lane_im.connect(m)
+m.run_until_idle()
+m.bind_all()
+
+def PassThroughSend(MiniportAdapterContext, NetBufferLists, PortNumber, SendFlags):
+    nbl = NetBufferLists
+    nbl.MiniportReserved[0] = nbl.SourceHandle                    # saved
+    nbl.SourceHandle = MiniportAdapterContext.vc().NdisVcHandle
+    # ... sent below and completed there; now the IM completes it upward:
+    nbl.Status = NDIS_STATUS_SUCCESS
+    nbl.SourceHandle = nbl.MiniportReserved[0]                    # restored
+    NdisMSendNetBufferListsComplete(MiniportAdapterContext.MiniportAdapterHandle, nbl, 0)
+
+m.adapter("lane0").miniport.chars.SendNetBufferListsHandler = PassThroughSend
+ethproto.send_frames(m, [b"hello"])
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.05": _lesson(
+        """Every NBL a driver sends is one it allocated from an NDIS pool and has not freed since.
+        After NdisFreeNetBufferList the memory belongs to the pool again and may be handed to
+        someone else, so sending (or freeing) it a second time corrupts whoever got it next.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"ping")
+    NdisFreeNetBufferList(nbl)                 # given back to the pool ...
+    client_data.send_chain(call, nbl)          # ... and sent anyway
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"ping")
+    client_data.send_chain(call, nbl)
+m.run_until_idle()                             # the send completes: the NBL is ours again
+with m.running_as("client"):
+    NdisFreeNetBufferList(client_data.data_of(call).free.pop())   # freed once, after use
+{_PRINT}
+""",
+    ),
+    "R3.06": _lesson(
+        """Handing NBLs to NdisCoSendNetBufferLists lends them to the miniport until the send
+        completion gives them back. In between the sender must leave them alone: no second send,
+        no free, no reading or rewriting of the data, because the miniport may be using (or
+        already have reused) every byte.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath as nic_data
+
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).complete = "deferred"   # completions come later
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"one")
+    NdisCoSendNetBufferLists(call.NdisVcHandle, nbl, 0)
+    NdisCoSendNetBufferLists(call.NdisVcHandle, nbl, 0)   # again, while the miniport holds it
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath as nic_data
+
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).complete = "deferred"
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    nbl = client_data.build_chain(call, 1, b"one")
+    NdisCoSendNetBufferLists(call.NdisVcHandle, nbl, 0)
+    nbl = client_data.build_chain(call, 1, b"two")      # a fresh NBL for the next frame
+    NdisCoSendNetBufferLists(call.NdisVcHandle, nbl, 0)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.07": _lesson(
+        """Once the client has called NdisClCloseCall the call is on its way down, even while the
+        close is still pending: the client sends nothing more on that VC. Data it still wants
+        to deliver goes out before it hangs up. The simulation completes a late send itself, with
+        NDIS_STATUS_CLOSING.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client.close_call(m, call)                     # NdisClCloseCall (the close pends)
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"bye"))   # too late
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"bye"))   # first the data
+client.close_call(m, call)                     # then the hang-up
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.10": _lesson(
+        """A CoNDIS miniport hands a finished send back with NdisMCoSendNetBufferListsComplete,
+        naming the VC the NBLs arrived on, and only for NBLs that VC gave it and that it has not
+        completed yet. The connectionless NdisMSendNetBufferListsComplete, another VC's handle or
+        an NBL nobody sent it would route the NBLs to a sender that does not expect them.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+def MySend(MiniportVcContext, NetBufferLists, SendFlags):
+    NetBufferLists.Status = NDIS_STATUS_SUCCESS
+    # the connectionless completion, for a send that came on a VC
+    NdisMSendNetBufferListsComplete(MiniportVcContext.adapter.MiniportAdapterHandle, NetBufferLists, 0)
+
+def with_my_send(co):
+    co.CoSendNetBufferListsHandler = MySend
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=with_my_send))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+def MySend(MiniportVcContext, NetBufferLists, SendFlags):
+    NetBufferLists.Status = NDIS_STATUS_SUCCESS
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+
+def with_my_send(co):
+    co.CoSendNetBufferListsHandler = MySend
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=with_my_send))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.12": _lesson(
+        """Completing a send is a one-time event: the miniport first stores the outcome in each
+        NBL's Status (a real status, never NDIS_STATUS_PENDING), then completes it exactly once.
+        After that call the NBL is the sender's again, so a second completion, or any later
+        write, reaches an NBL the sender may already be reusing.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+def MySend(MiniportVcContext, NetBufferLists, SendFlags):
+    NetBufferLists.Status = NDIS_STATUS_SUCCESS
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)   # again
+
+def with_my_send(co):
+    co.CoSendNetBufferListsHandler = MySend
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=with_my_send))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+def MySend(MiniportVcContext, NetBufferLists, SendFlags):
+    NetBufferLists.Status = NDIS_STATUS_SUCCESS
+    NdisMCoSendNetBufferListsComplete(MiniportVcContext.NdisVcHandle, NetBufferLists, 0)   # once
+
+def with_my_send(co):
+    co.CoSendNetBufferListsHandler = MySend
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=with_my_send))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R3.20": _lesson(
+        """Receives on a VC come from the miniport that owns the VC, and nobody else. The count
+        passed with the indication must equal the number of NBLs in the chain: the protocol
+        sizes its work by that number, so a count that is too small leaves packets unseen and
+        one that is too large sends it past the end of the chain.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    first = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    first.Next = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    first.SourceHandle = first.Next.SourceHandle = call.NdisVcHandle
+    # two NBLs, counted as one (lent for this call only: the client copies them)
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, first, 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    first = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    first.Next = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    first.SourceHandle = first.Next.SourceHandle = call.NdisVcHandle
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, first, 2, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+    ),
+    "R3.21": _lesson(
+        """A miniport indicates up only NBLs it allocated itself and currently holds, never NBLs
+        that are on loan to it, and it stamps each one with the VC's NdisVcHandle in SourceHandle.
+        That handle is how NDIS finds the protocol the receive is for and, later, the miniport
+        the NBLs go back to.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    # SourceHandle never set
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    nbl = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    nbl.SourceHandle = call.NdisVcHandle       # the VC it arrives on
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+    ),
+    "R3.23": _lesson(
+        """A protocol that keeps a receive (one indicated without NDIS_RECEIVE_FLAGS_RESOURCES)
+        gives it back with NdisReturnNetBufferLists exactly once, and returns only NBLs that were
+        indicated to it. The miniport recycles a returned NBL at once, so returning it a second
+        time hands back memory that may already carry a new packet.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True     # the client keeps what it receives
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+echo = client_data.data_of(call).held[0]
+with m.running_as("client"):
+    client_data.release_receives(call)                 # returns every held NBL ...
+    NdisReturnNetBufferLists(call.af.binding.NdisBindingHandle, echo, 0)   # ... and this one again
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+with m.running_as("client"):
+    client_data.release_receives(call)                 # each held NBL goes back once
+{_PRINT}
+""",
+    ),
+    "R3.24": _lesson(
+        """The NDIS_RECEIVE_FLAGS_RESOURCES flag tells the protocol that the NBLs must be back with
+        the miniport (usually short of receive buffers) the moment the receive handler returns. The
+        protocol copies whatever it needs during the call; it neither keeps the NBLs nor returns
+        them with NdisReturnNetBufferLists, since they were never handed over.""",
+        f"""
+def MyReceive(ProtocolBindingContext, ProtocolVcContext, NetBufferLists, NumberOfNetBufferLists, ReceiveFlags):
+    # returns every receive, lent or not
+    NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)
+
+def with_my_receive(co):
+    co.CoReceiveNetBufferListsHandler = MyReceive
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_co=with_my_receive))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    nbl = NdisAllocateNetBufferAndNetBufferList(NdisAllocateNetBufferListPool(nic.handle, params), 0, 0, None, 0, 64)
+    nbl.SourceHandle = call.NdisVcHandle
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+        f"""
+def MyReceive(ProtocolBindingContext, ProtocolVcContext, NetBufferLists, NumberOfNetBufferLists, ReceiveFlags):
+    if ReceiveFlags & NDIS_RECEIVE_FLAGS_RESOURCES:
+        return                                  # only lent: copy what you need, keep nothing
+    NdisReturnNetBufferLists(ProtocolBindingContext.NdisBindingHandle, NetBufferLists, 0)
+
+def with_my_receive(co):
+    co.CoReceiveNetBufferListsHandler = MyReceive
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_co=with_my_receive))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    nbl = NdisAllocateNetBufferAndNetBufferList(NdisAllocateNetBufferListPool(nic.handle, params), 0, 0, None, 0, 64)
+    nbl.SourceHandle = call.NdisVcHandle
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, nbl, 1, NDIS_RECEIVE_FLAGS_RESOURCES)
+{_PRINT}
+""",
+    ),
+    "R3.27": _lesson(
+        """Received NBLs go back through the binding they arrived on, and the call comes from the
+        protocol driver that owns that binding. Another driver holding the handle (a call
+        manager helping out, say) may not return them for it: the binding and the NBLs indicated
+        on it are that protocol's business alone.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True     # the client keeps what it receives
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+echo = client_data.data_of(call).held.pop()
+with m.running_as("call_manager"):                 # code of the wrong driver
+    NdisReturnNetBufferLists(call.af.binding.NdisBindingHandle, echo, 0)
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+echo = client_data.data_of(call).held.pop()
+with m.running_as("client"):                       # the binding's own protocol
+    NdisReturnNetBufferLists(call.af.binding.NdisBindingHandle, echo, 0)
+{_PRINT}
+""",
+    ),
     # ------------------------------------------------------------------ OID requests, status indications, reset
     # (the oids-status-reset family)
     #
