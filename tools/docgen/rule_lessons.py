@@ -1910,6 +1910,441 @@ with m.running_as("client"):                       # the binding's own protocol
     ),
     # ------------------------------------------------------------------ OID requests, status indications, reset
     # (the oids-status-reset family)
+    "R4.02": _lesson(
+        """A binding handle is private to the protocol that opened the adapter with it. NDIS routes
+        an NdisCoOidRequest by the caller's binding, so a driver that borrows another protocol's
+        handle would be asking the miniport in that protocol's name; NDIS refuses the request.""",
+        f"""
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("call_manager"):
+    # the client's binding, not the call manager's
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):                   # the binding's own protocol asks
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+{_PRINT}
+""",
+    ),
+    "R4.05": _lesson(
+        """NdisCoOidRequest carries the connection-oriented OIDs, the ones with a CoNDIS code. An
+        OID of the connectionless world, such as an 802.3 address query, belongs on
+        NdisOidRequest; sent through the CoNDIS call it never reaches the miniport and comes back
+        as NDIS_STATUS_INVALID_OID.""",
+        f"""
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    # an Ethernet OID on the CoNDIS call
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_802_3_CURRENT_ADDRESS))
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    # the connectionless call (this ATM NIC answers NOT_SUPPORTED)
+    NdisOidRequest(binding.NdisBindingHandle, query(OID_802_3_CURRENT_ADDRESS))
+{_PRINT}
+""",
+    ),
+    "R4.07": _lesson(
+        """The caller of an OID request decides what to do next from the status alone, so
+        MiniportCoOidRequest keeps to the short list of statuses its page documents: SUCCESS,
+        PENDING, or one of the specific refusals such as NOT_SUPPORTED, INVALID_OID or
+        BUFFER_TOO_SHORT. A vague NDIS_STATUS_FAILURE is not among them.""",
+        f"""
+from condis_edu.samples.loopback_miniport import datapath
+
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+def NoCounters(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    if NdisRequest.DATA.QUERY_INFORMATION.Oid == OID_GEN_CO_XMIT_PDUS_OK:
+        return NDIS_STATUS_FAILURE             # not one of its statuses
+    return datapath.MPCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest)
+
+def use(co):
+    co.CoOidRequestHandler = NoCounters
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_XMIT_PDUS_OK))
+{_PRINT}
+""",
+        f"""
+def NoCounters(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    if NdisRequest.DATA.QUERY_INFORMATION.Oid == OID_GEN_CO_XMIT_PDUS_OK:
+        return NDIS_STATUS_NOT_SUPPORTED       # the documented way to say no
+    return datapath.MPCoOidRequest(MiniportAdapterContext, MiniportVcContext, NdisRequest)
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_XMIT_PDUS_OK))
+{_PRINT}
+""",
+    ),
+    "R4.10": _lesson(
+        """A miniport that answered PENDING owes the requester exactly one NdisMCoOidRequestComplete,
+        and the Status it passes is the request's outcome. Completing with NDIS_STATUS_PENDING again
+        answers nothing: the requester keeps waiting for a result that never comes.""",
+        f"""
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+def Later(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    return NDIS_STATUS_PENDING                 # will answer later
+
+def use(co):
+    co.CoOidRequestHandler = Later
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+request = query(OID_GEN_CO_XMIT_PDUS_OK)
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+with m.running_as("loopback_miniport"):       # later, the miniport "completes" it
+    NdisMCoOidRequestComplete(nic.handle, None, request, NDIS_STATUS_PENDING)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+request = query(OID_GEN_CO_XMIT_PDUS_OK)
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+with m.running_as("loopback_miniport"):       # later, with the request's outcome
+    NdisMCoOidRequestComplete(nic.handle, None, request, NDIS_STATUS_NOT_SUPPORTED)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R4.11": _lesson(
+        """OID requests also travel between a client and its call manager, over the address family.
+        The protocol that pended such a request finishes it with NdisCoOidRequestComplete, once,
+        and with the result; NDIS_STATUS_PENDING is not a result and leaves the requester hanging.""",
+        f"""
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+def Later(ProtocolAfContext, ProtocolVcContext, ProtocolPartyContext, OidRequest):
+    return NDIS_STATUS_PENDING                 # will answer later
+
+def later(cm):
+    cm.CmOidRequestHandler = Later
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=later))
+af = m.driver("client").context.bindings[0].af
+request = query(OID_CO_GET_ADDRESSES)
+with m.running_as("client"):                   # asks the call manager, through the AF
+    NdisCoOidRequest(af.binding.NdisBindingHandle, af.NdisAfHandle, None, None, request)
+with m.running_as("call_manager"):
+    NdisCoOidRequestComplete(af.NdisAfHandle, None, None, request, NDIS_STATUS_PENDING)   # no answer
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=later))
+af = m.driver("client").context.bindings[0].af
+request = query(OID_CO_GET_ADDRESSES)
+with m.running_as("client"):
+    NdisCoOidRequest(af.binding.NdisBindingHandle, af.NdisAfHandle, None, None, request)
+with m.running_as("call_manager"):
+    NdisCoOidRequestComplete(af.NdisAfHandle, None, None, request, NDIS_STATUS_NOT_SUPPORTED)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R4.13": _lesson(
+        """Protocols learn what a CoNDIS adapter is (its media, link speed, vendor, versions,
+        options and connect state) from a fixed set of OID_GEN_CO_* queries, so every CoNDIS
+        miniport must answer each of them: refusing one, or claiming success while writing fewer
+        bytes than the OID's answer needs, leaves the protocol without that fact.""",
+        f"""
+def query(oid):
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
+
+def Silent(MiniportAdapterContext, MiniportVcContext, NdisRequest):
+    return NDIS_STATUS_NOT_SUPPORTED           # refuses every OID, the mandatory ones too
+
+def use(co):
+    co.CoOidRequestHandler = Silent
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")  # the sample answers every mandatory query
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+{_PRINT}
+""",
+    ),
+    "R4.17": _lesson(
+        """A status indication names an adapter that NDIS must already know: the miniport may
+        indicate only once NdisMSetMiniportAttributes has registered its adapter context during
+        MiniportInitializeEx, and no later than the return of MiniportHaltEx. Only the adapter's
+        own miniport indicates status for it.""",
+        f"""
+from condis_edu.samples.loopback_miniport import adapter as nic_adapter
+
+def link_up(NdisMiniportHandle):
+    indication = NDIS_STATUS_INDICATION(SourceHandle=NdisMiniportHandle, StatusCode=NDIS_STATUS_LINK_STATE)
+    fill_header(indication)
+    NdisMCoIndicateStatusEx(NdisMiniportHandle, None, indication)
+
+def EarlyInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    link_up(NdisMiniportHandle)                # before NdisMSetMiniportAttributes
+    return nic_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+
+def use(chars):
+    chars.InitializeHandlerEx = EarlyInitializeEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+{_PRINT}
+""",
+        f"""
+def InitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    Status = nic_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+    if Status == NDIS_STATUS_SUCCESS:
+        link_up(NdisMiniportHandle)            # the attributes are set by now
+    return Status
+
+def use(chars):
+    chars.InitializeHandlerEx = InitializeEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+{_PRINT}
+""",
+    ),
+    "R4.18": _lesson(
+        """NDIS checks an NDIS_STATUS_INDICATION before passing it up: its Header must say it is a
+        status indication (type 0x98, revision 1), and SourceHandle must be the handle NDIS gave
+        the miniport for this adapter. A structure with an empty header is refused.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+# Header left empty: no fill_header
+indication = NDIS_STATUS_INDICATION(SourceHandle=nic.handle, StatusCode=NDIS_STATUS_LINK_STATE)
+with m.running_as("loopback_miniport"):
+    NdisMCoIndicateStatusEx(nic.handle, None, indication)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+indication = NDIS_STATUS_INDICATION(SourceHandle=nic.handle, StatusCode=NDIS_STATUS_LINK_STATE)
+fill_header(indication)                        # Type 0x98, Revision 1 and its Size
+with m.running_as("loopback_miniport"):
+    NdisMCoIndicateStatusEx(nic.handle, None, indication)
+{_PRINT}
+""",
+    ),
+    "R4.21": _lesson(
+        """The start and the end of a reset are announced by NDIS, which knows when it calls
+        MiniportResetEx and when the reset has finished. A miniport never indicates
+        NDIS_STATUS_RESET_START or NDIS_STATUS_RESET_END itself, even from its own reset handler.""",
+        f"""
+from condis_edu.samples.loopback_miniport import datapath
+
+def LoudResetEx(MiniportAdapterContext):
+    handle = MiniportAdapterContext.MiniportAdapterHandle
+    indication = NDIS_STATUS_INDICATION(SourceHandle=handle, StatusCode=NDIS_STATUS_RESET_START)
+    fill_header(indication)
+    NdisMCoIndicateStatusEx(handle, None, indication)   # NDIS has already said so
+    return datapath.MPResetEx(MiniportAdapterContext)
+
+def use(chars):
+    chars.ResetHandlerEx = LoudResetEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.reset_adapter(nic)
+{_PRINT}
+""",
+        f"""
+# the sample resets quietly: NDIS indicates RESET_START and RESET_END around it
+m, nic = loopback_machine(verifier="collect")
+m.reset_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R4.23": _lesson(
+        """MiniportResetEx reports how the reset went with one of five statuses: SUCCESS, PENDING
+        (NdisMResetComplete follows), RESET_IN_PROGRESS, or SOFT_ERRORS or HARD_ERRORS when the
+        hardware still misbehaves. NDIS has no meaning for any other code, so a reset that failed
+        says HARD_ERRORS, not FAILURE.""",
+        f"""
+def use(chars):
+    # a generic failure
+    chars.ResetHandlerEx = lambda MiniportAdapterContext: (NDIS_STATUS_FAILURE, False)
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.reset_adapter(nic)
+{_PRINT}
+""",
+        f"""
+def use(chars):
+    # the reset's own word for "the hardware is still broken"
+    chars.ResetHandlerEx = lambda MiniportAdapterContext: (NDIS_STATUS_HARD_ERRORS, False)
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.reset_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R4.26": _lesson(
+        """A reset throws away what the hardware was doing, so the sends it held can no longer
+        succeed. From NDIS 6.30 on, the miniport completes every send it still holds (with
+        NDIS_STATUS_RESET_IN_PROGRESS, say) before its reset completes, instead of keeping them
+        queued across the reset.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+from condis_edu.samples.loopback_miniport import datapath
+
+def use(chars):
+    # keeps its transmit queue
+    chars.ResetHandlerEx = lambda MiniportAdapterContext: (NDIS_STATUS_SUCCESS, False)
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+datapath.settings(nic).complete = "deferred"   # sends wait in a queue
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 2, b"frame"), 0)
+m.reset_adapter(nic, run=False)
+{_PRINT}
+""",
+        f"""
+# the sample's MiniportResetEx completes the queued sends first
+m, nic = loopback_machine(verifier="collect")
+datapath.settings(nic).complete = "deferred"
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("client"):
+    NdisCoSendNetBufferLists(call.NdisVcHandle, client_data.build_chain(call, 2, b"frame"), 0)
+m.reset_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R4.27": _lesson(
+        """NdisMResetComplete is the late answer to a MiniportResetEx that returned
+        NDIS_STATUS_PENDING, and nothing else. A miniport that finished its reset synchronously
+        has answered already; calling NdisMResetComplete on top of that stops the system with a
+        bug check.""",
+        f"""
+from condis_edu.samples.loopback_miniport import datapath
+
+def BothResetEx(MiniportAdapterContext):
+    datapath.MPResetEx(MiniportAdapterContext)
+    # completes a reset that it finishes synchronously anyway
+    NdisMResetComplete(MiniportAdapterContext.MiniportAdapterHandle, NDIS_STATUS_SUCCESS, False)
+    return NDIS_STATUS_SUCCESS, False
+
+def use(chars):
+    chars.ResetHandlerEx = BothResetEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.reset_adapter(nic)
+{_PRINT}
+""",
+        f"""
+def reset_done(WorkItemContext, NdisIoWorkItemHandle):
+    NdisFreeIoWorkItem(NdisIoWorkItemHandle)
+    NdisMResetComplete(WorkItemContext.MiniportAdapterHandle, NDIS_STATUS_SUCCESS, False)
+
+def SlowResetEx(MiniportAdapterContext):
+    datapath.MPResetEx(MiniportAdapterContext)
+    work = NdisAllocateIoWorkItem(MiniportAdapterContext.MiniportAdapterHandle)
+    NdisQueueIoWorkItem(work, reset_done, MiniportAdapterContext)
+    return NDIS_STATUS_PENDING, False          # pended: the completion comes later, once
+
+def use(chars):
+    chars.ResetHandlerEx = SlowResetEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.reset_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R4.30": _lesson(
+        """An intermediate driver sits on an adapter that may be reset under it. Between the
+        NDIS_STATUS_RESET_START and NDIS_STATUS_RESET_END it hears from below, it holds what it
+        would pass on: no sends down to the resetting adapter and no receive indications up from
+        its own virtual miniport, until the reset is over.""",
+        f"""
+from condis_edu.samples import lane_im
+
+def SlowResetEx(MiniportAdapterContext):
+    return NDIS_STATUS_PENDING, False          # the NIC below takes its time
+
+def use(chars):
+    chars.ResetHandlerEx = SlowResetEx
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.load_driver(lane_im)
+m.bind_all()                                   # lane_im binds to the NIC; NDIS starts lane0
+lane = lane_im.virtual_adapter(m)
+m.reset_adapter(nic, run=False)                # RESET_START has reached lane_im
+with m.running_as("lane_im"):
+    frame = NdisAllocateNetBufferAndNetBufferList(lane.rx_pool, 0, 0, None, 0, 16)
+    frame.SourceHandle = lane.MiniportAdapterHandle
+    # passes a frame up while the NIC below is still resetting
+    NdisMIndicateReceiveNetBufferLists(lane.MiniportAdapterHandle, frame, 0, 1, 0)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+m.load_driver(lane_im)
+m.bind_all()
+lane = lane_im.virtual_adapter(m)
+m.reset_adapter(nic, run=False)
+with m.running_as("loopback_miniport"):        # the NIC finishes; NDIS indicates RESET_END
+    NdisMResetComplete(nic.handle, NDIS_STATUS_SUCCESS, False)
+with m.running_as("lane_im"):
+    frame = NdisAllocateNetBufferAndNetBufferList(lane.rx_pool, 0, 0, None, 0, 16)
+    frame.SourceHandle = lane.MiniportAdapterHandle
+    NdisMIndicateReceiveNetBufferLists(lane.MiniportAdapterHandle, frame, 0, 1, 0)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
     #
     # ------------------------------------------------------------------ adapter states, pause and restart
     # (the adapter-states family)
