@@ -2348,6 +2348,408 @@ m.run_until_idle()
     #
     # ------------------------------------------------------------------ adapter states, pause and restart
     # (the adapter-states family)
+    "R5.01": _lesson(
+        """An intermediate driver is one driver with two registrations: a virtual miniport (registered
+        with NDIS_INTERMEDIATE_DRIVER) above and a protocol below. Its DriverEntry registers both and
+        then ties them together with NdisIMAssociateMiniport, so that NDIS treats the two halves as
+        one driver from then on.""",
+        f"""
+def as_intermediate(chars):
+    chars.Flags = NDIS_INTERMEDIATE_DRIVER
+    chars.CheckForHangHandlerEx = chars.ResetHandlerEx = None
+    chars.OidRequestHandler = lambda MiniportAdapterContext, OidRequest: NDIS_STATUS_NOT_SUPPORTED
+
+upper = miniport_driver(name="my_im", edit_chars=as_intermediate, register_co=False)  # virtual miniport
+lower = protocol_driver(name="my_im")          # protocol edge (the sample client's)
+
+def ImDriverEntry(DriverObject, RegistryPath):
+    upper.DriverEntry(DriverObject, RegistryPath)
+    lower.DriverEntry(DriverObject, RegistryPath)
+    return STATUS_SUCCESS                      # two registrations, never associated
+
+m = Machine(verifier="collect")
+m.load_driver(ImDriverEntry, name="my_im")
+{_PRINT}
+""",
+        f"""
+def ImDriverEntry(DriverObject, RegistryPath):
+    upper.DriverEntry(DriverObject, RegistryPath)
+    NdisMiniportDriverHandle = DriverObject.DriverExtension.NdisMiniportDriverHandle
+    lower.DriverEntry(DriverObject, RegistryPath)
+    NdisProtocolHandle = DriverObject.DriverExtension.NdisProtocolHandle
+    NdisIMAssociateMiniport(NdisMiniportDriverHandle, NdisProtocolHandle)   # before returning
+    return STATUS_SUCCESS
+
+m = Machine(verifier="collect")
+m.load_driver(ImDriverEntry, name="my_im")
+{_PRINT}
+""",
+    ),
+    "R5.02": _lesson(
+        """A virtual miniport has no hardware that could hang, so an intermediate driver leaves
+        CheckForHangHandlerEx and ResetHandlerEx NULL. Everything else a connectionless miniport
+        needs it must supply, OID requests and sends included: the protocols bound above talk to it
+        like to any NIC.""",
+        f"""
+def half_intermediate(chars):
+    chars.Flags = NDIS_INTERMEDIATE_DRIVER
+    chars.CheckForHangHandlerEx = chars.ResetHandlerEx = None
+    # a CoNDIS sample: it has no connectionless OidRequestHandler
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=half_intermediate, register_co=False))
+{_PRINT}
+""",
+        f"""
+def full_intermediate(chars):
+    half_intermediate(chars)
+    chars.OidRequestHandler = lambda MiniportAdapterContext, OidRequest: NDIS_STATUS_NOT_SUPPORTED
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=full_intermediate, register_co=False))
+{_PRINT}
+""",
+    ),
+    "R5.03": _lesson(
+        """An intermediate driver registered twice, so its unload routine undoes both:
+        NdisDeregisterProtocolDriver for the lower edge and NdisMDeregisterMiniportDriver for the
+        virtual miniport. A registration left behind after unload points NDIS at code that is no
+        longer loaded.""",
+        f"""
+from condis_edu.samples import lane_im
+
+m = Machine(verifier="collect")
+lane = m.load_driver(lane_im)
+handles = lane.driver_object.DriverExtension   # both registration handles
+
+def HalfUnload(DriverObject):
+    NdisMDeregisterMiniportDriver(handles.NdisMiniportDriverHandle)
+    # no NdisDeregisterProtocolDriver: the protocol edge stays registered
+
+lane.miniports[0].chars.UnloadHandler = HalfUnload
+m.unload_driver("lane_im")
+{_PRINT}
+""",
+        f"""
+def FullUnload(DriverObject):
+    NdisDeregisterProtocolDriver(handles.NdisProtocolHandle)
+    NdisMDeregisterMiniportDriver(handles.NdisMiniportDriverHandle)
+
+m = Machine(verifier="collect")
+lane = m.load_driver(lane_im)
+handles = lane.driver_object.DriverExtension
+lane.miniports[0].chars.UnloadHandler = FullUnload
+m.unload_driver("lane_im")
+{_PRINT}
+""",
+    ),
+    "R5.04": _lesson(
+        """The virtual miniport an intermediate driver exposes upward is a connectionless miniport,
+        the kind ordinary protocols bind to. CoNDIS belongs on the driver's lower, protocol edge
+        only, so its MiniportSetOptions does not register NDIS_MINIPORT_CO_CHARACTERISTICS.""",
+        f"""
+def as_intermediate(chars):
+    chars.Flags = NDIS_INTERMEDIATE_DRIVER
+    chars.CheckForHangHandlerEx = chars.ResetHandlerEx = None
+    chars.OidRequestHandler = lambda MiniportAdapterContext, OidRequest: NDIS_STATUS_NOT_SUPPORTED
+
+m = Machine(verifier="collect")
+# its MiniportSetOptions still registers the MiniportCoXxx handlers
+m.load_driver(miniport_driver(edit_chars=as_intermediate))
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+# the virtual miniport stays connectionless
+m.load_driver(miniport_driver(edit_chars=as_intermediate, register_co=False))
+{_PRINT}
+""",
+    ),
+    "R5.06": _lesson(
+        """To start a virtual miniport, an intermediate driver calls NdisIMInitializeDeviceInstanceEx
+        with the handle that NdisMRegisterMiniportDriver gave it, which is why it keeps that handle
+        from DriverEntry on. Its protocol handle, or the handle of a miniport registered without
+        NDIS_INTERMEDIATE_DRIVER, names no intermediate driver, and the call fails.""",
+        f"""
+from condis_edu.samples import lane_im
+
+m = Machine(verifier="collect")
+lane = m.load_driver(lane_im)
+handles = lane.driver_object.DriverExtension
+with m.running_as("lane_im"):
+    # the protocol edge's handle, not the miniport registration's
+    NdisIMInitializeDeviceInstanceEx(handles.NdisProtocolHandle, "lane7", None)
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+lane = m.load_driver(lane_im)
+handles = lane.driver_object.DriverExtension
+with m.running_as("lane_im"):
+    # accepted: PnP will start lane7 later
+    NdisIMInitializeDeviceInstanceEx(handles.NdisMiniportDriverHandle, "lane7", None)
+{_PRINT}
+""",
+    ),
+    "R5.09": _lesson(
+        """Backing out of a virtual miniport depends on how far it got. Until its
+        MiniportInitializeEx has run, NdisIMCancelInitializeDeviceInstance withdraws the request;
+        once it has run the instance exists, and only NdisIMDeInitializeDeviceInstance (which halts
+        it) removes it.""",
+        f"""
+from condis_edu.samples import call_manager, lane_im, loopback_miniport
+
+m = Machine(verifier="collect")
+for driver in (loopback_miniport, call_manager, lane_im):
+    m.load_driver(driver)
+m.start_adapter("loopback_miniport")
+m.bind_all()                # lane_im binds to the NIC and starts its virtual miniport, lane0
+handles = m.driver("lane_im").driver_object.DriverExtension
+with m.running_as("lane_im"):
+    # lane0's MiniportInitializeEx has run: too late to cancel
+    NdisIMCancelInitializeDeviceInstance(handles.NdisMiniportDriverHandle, "lane0")
+{_PRINT}
+""",
+        f"""
+m = Machine(verifier="collect")
+for driver in (loopback_miniport, call_manager, lane_im):
+    m.load_driver(driver)
+m.start_adapter("loopback_miniport")
+m.bind_all()
+with m.running_as("lane_im"):
+    NdisIMDeInitializeDeviceInstance(m.adapter("lane0").handle)   # the undo for a started instance
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R5.18": _lesson(
+        """NDIS does not ask a miniport whether it may pause; it tells it to. MiniportPause either
+        finishes at once (NDIS_STATUS_SUCCESS) or promises to finish later with NdisMPauseComplete
+        (NDIS_STATUS_PENDING). A failure status leaves NDIS with an adapter in no defined state.""",
+        f"""
+def RefusingPause(MiniportAdapterContext, PauseParameters):
+    return NDIS_STATUS_FAILURE                 # "not now"
+
+def use(chars):
+    chars.PauseHandler = RefusingPause
+
+m, nic = loopback_machine(verifier="collect", bind=False, miniport=miniport_driver(edit_chars=use))
+m.pause_adapter(nic)
+{_PRINT}
+""",
+        f"""
+def QuickPause(MiniportAdapterContext, PauseParameters):
+    MiniportAdapterContext.running = False
+    return NDIS_STATUS_SUCCESS                 # nothing in flight: paused at once
+
+def use(chars):
+    chars.PauseHandler = QuickPause
+
+m, nic = loopback_machine(verifier="collect", bind=False, miniport=miniport_driver(edit_chars=use))
+m.pause_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R5.19": _lesson(
+        """A pause is finished only when the adapter holds nothing of anyone else's: every send it
+        was given has been completed and every receive it indicated has been returned to it. A
+        miniport that reports paused sooner lets NDIS go on (to halt, say) while those NBLs are
+        still in flight.""",
+        f"""
+from condis_edu.samples.client import data as client_data
+
+def HastyPause(MiniportAdapterContext, PauseParameters):
+    MiniportAdapterContext.running = False
+    return NDIS_STATUS_SUCCESS                 # but the client still holds an echo
+
+def use(chars):
+    chars.PauseHandler = HastyPause
+
+m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_chars=use))
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True     # the client keeps what it receives
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+m.pause_adapter(nic, run=False)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")      # the sample's MiniportPause pends
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+client_data.data_of(call).hold_receives = True
+with m.running_as("client"):
+    client_data.send_chain(call, client_data.build_chain(call, 1, b"ping"))
+m.run_until_idle()
+m.pause_adapter(nic, run=False)
+with m.running_as("client"):
+    client_data.release_receives(call)             # the echo comes back: now the pause completes
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R5.20": _lesson(
+        """A paused adapter is quiet: no receive indications until NDIS restarts it (nor while it is
+        still initializing, or after it is halted). The protocols above have been paused too and
+        do not expect data; a miniport that gets a frame from the wire meanwhile drops it.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+params = NET_BUFFER_LIST_POOL_PARAMETERS(fAllocateNetBuffer=True, DataSize=64)
+fill_header(params)
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    frame = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+    frame.SourceHandle = call.NdisVcHandle
+m.pause_adapter(nic)
+with m.running_as("loopback_miniport"):          # a frame arrives from the wire after the pause
+    NdisMCoIndicateReceiveNetBufferLists(call.NdisVcHandle, frame, 1, 0)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+call = client.make_call(m, b"echo")
+m.run_until_idle()
+with m.running_as("loopback_miniport"):
+    pool = NdisAllocateNetBufferListPool(nic.handle, params)
+    frame = NdisAllocateNetBufferAndNetBufferList(pool, 0, 0, None, 0, 64)
+m.pause_adapter(nic)
+with m.running_as("loopback_miniport"):          # paused: the frame is dropped, not indicated
+    NdisFreeNetBufferList(frame)
+{_PRINT}
+""",
+    ),
+    "R5.23": _lesson(
+        """MiniportRestart answers with one of four statuses: SUCCESS (running again), PENDING
+        (NdisMRestartComplete follows), or RESOURCES / FAILURE (the adapter stays paused). The
+        status given later to NdisMRestartComplete is a final one, never PENDING.""",
+        f"""
+def SloppyRestart(MiniportAdapterContext, RestartParameters):
+    return NDIS_STATUS_INVALID_DATA            # not an answer a restart may give
+
+def use(chars):
+    chars.RestartHandler = SloppyRestart
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+def PromptRestart(MiniportAdapterContext, RestartParameters):
+    MiniportAdapterContext.running = True
+    return NDIS_STATUS_SUCCESS                 # running again, at once
+
+def use(chars):
+    chars.RestartHandler = PromptRestart
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+    ),
+    "R5.27": _lesson(
+        """NdisMPauseComplete and NdisMRestartComplete finish an operation that the handler left
+        open by returning NDIS_STATUS_PENDING. A handler that returned SUCCESS has already
+        finished it; completing it as well (or completing when nothing was asked) is a bug check.""",
+        f"""
+def ChattyPause(MiniportAdapterContext, PauseParameters):
+    MiniportAdapterContext.running = False
+    NdisMPauseComplete(MiniportAdapterContext.MiniportAdapterHandle)   # this pause never pended
+    return NDIS_STATUS_SUCCESS
+
+def use(chars):
+    chars.PauseHandler = ChattyPause
+
+m, nic = loopback_machine(verifier="collect", bind=False, miniport=miniport_driver(edit_chars=use))
+m.pause_adapter(nic)
+{_PRINT}
+""",
+        f"""
+def QuietPause(MiniportAdapterContext, PauseParameters):
+    MiniportAdapterContext.running = False
+    return NDIS_STATUS_SUCCESS                 # the return value alone finishes the pause
+
+def use(chars):
+    chars.PauseHandler = QuietPause
+
+m, nic = loopback_machine(verifier="collect", bind=False, miniport=miniport_driver(edit_chars=use))
+m.pause_adapter(nic)
+{_PRINT}
+""",
+    ),
+    "R6.10": _lesson(
+        """An NDIS_OID_REQUEST structure stands for one request until it is completed. Handing it to
+        NDIS again while it is still pending, or completing it a second time, mixes two answers
+        into one buffer; the request must be finished once, with a final status, before its
+        structure is used again.""",
+        f"""
+from condis_edu.samples.loopback_miniport import datapath as nic_data
+
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).pend_oids = True            # the NIC answers OIDs from a work item
+request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+fill_header(request)
+request.DATA.QUERY_INFORMATION.Oid = OID_GEN_CO_LINK_SPEED
+request.DATA.QUERY_INFORMATION.InformationBufferLength = 8
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)    # PENDING
+    # asks again with the same structure, still pending
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+nic_data.settings(nic).pend_oids = True
+binding = m.driver("client").context.bindings[0]
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+m.run_until_idle()                                 # completed: the structure is free again
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "R6.12": _lesson(
+        """Every structure a driver hands NDIS starts with an NDIS_OBJECT_HEADER, and NDIS reads it
+        before anything else: Type tells it which structure arrived, Revision and Size which fields
+        it may read. A header left zeroed tells NDIS nothing, and it stops the system rather than
+        guess.""",
+        f"""
+from condis_edu.samples.loopback_miniport import adapter as nic_adapter
+
+def InitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    registration = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES()     # Header left all zero
+    NdisMSetMiniportAttributes(NdisMiniportHandle, registration)
+    return nic_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+
+def use(chars):
+    chars.InitializeHandlerEx = InitializeEx
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+def InitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    registration = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES()
+    fill_header(registration)                  # Type, Revision and Size of this structure
+    NdisMSetMiniportAttributes(NdisMiniportHandle, registration)
+    return nic_adapter.MPInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters)
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+    ),
     #
     # ------------------------------------------------------------------ completions and obligations
     # (the completions family)
