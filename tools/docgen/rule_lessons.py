@@ -2753,6 +2753,226 @@ m.start_adapter("loopback_miniport")
     #
     # ------------------------------------------------------------------ completions and obligations
     # (the completions family)
+    "X1.01": _lesson(
+        """A completion DDI is the late answer to a request the driver took with
+        NDIS_STATUS_PENDING, and it is owed exactly once. A handler that already returned a final
+        status has answered; completing it as well (or completing twice) finishes an operation
+        NDIS has already closed, whose context may be gone.""",
+        f"""
+def DoubleBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = client.bind.ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    NdisCompleteBindAdapterEx(BindContext, Status)   # nothing pended: nothing to complete
+    return Status
+
+def use(chars):
+    chars.BindAdapterHandlerEx = DoubleBindAdapterEx
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+{_PRINT}
+""",
+        f"""
+def PlainBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = client.bind.ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    return Status                                    # a final status: the bind is answered
+
+def use(chars):
+    chars.BindAdapterHandlerEx = PlainBindAdapterEx
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+{_PRINT}
+""",
+    ),
+    "X1.02": _lesson(
+        """NDIS_STATUS_PENDING means "the answer comes later"; the completion call is that later
+        answer, so it must say how the operation ended: success or a failure code. A completion
+        that passes PENDING again leaves NDIS waiting for a result that is never coming.""",
+        f"""
+later = []
+
+def SlowBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters):
+    Status = client.bind.ClBindAdapterEx(ProtocolDriverContext, BindContext, BindParameters)
+    later.append((BindContext, Status))
+    return NDIS_STATUS_PENDING                       # answered below
+
+def use(chars):
+    chars.BindAdapterHandlerEx = SlowBindAdapterEx
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+BindContext, Status = later.pop()
+with m.running_as("client"):
+    NdisCompleteBindAdapterEx(BindContext, NDIS_STATUS_PENDING)   # still no answer
+{_PRINT}
+""",
+        f"""
+# the same SlowBindAdapterEx
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+BindContext, Status = later.pop()
+with m.running_as("client"):
+    NdisCompleteBindAdapterEx(BindContext, Status)   # how the open really ended
+{_PRINT}
+""",
+    ),
+    "X1.03": _lesson(
+        """A call moves through fixed steps, and each call-manager DDI belongs to one of them.
+        NdisCmDispatchCallConnected tells a client that the incoming call it accepted is now up;
+        an outgoing call is never confirmed that way, it ends with NdisCmMakeCallComplete. A DDI
+        used at the wrong step describes a call that does not exist.""",
+        f"""
+from condis_edu.samples.call_manager.calls import CmMakeCall
+
+def MixedUpMakeCall(CallMgrVcContext, CallParameters, NdisPartyHandle):
+    # an outgoing call, confirmed as if it were an accepted incoming one
+    NdisCmDispatchCallConnected(CallMgrVcContext.NdisVcHandle)
+    return CmMakeCall(CallMgrVcContext, CallParameters, NdisPartyHandle)
+
+def use(cm):
+    cm.CmMakeCallHandler = MixedUpMakeCall
+
+m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=use))
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+# the sample call manager finishes the caller's call with NdisCmMakeCallComplete and
+# confirms only the callee's VC, after the client accepted it
+m, nic = loopback_machine(verifier="collect")
+client.make_call(m, b"echo")
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
+    "X1.04": _lesson(
+        """The registration attributes are how a miniport hands NDIS its adapter context, the
+        value NDIS passes back to every later MiniportXxx call for that adapter. A
+        MiniportInitializeEx that reports success without setting them leaves NDIS with an
+        adapter it cannot talk to, and the adapter does not start.""",
+        f"""
+from condis_edu.samples.loopback_miniport.state import Adapter
+
+def SilentInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    context = Adapter(NdisMiniportHandle, MiniportDriverContext)
+    return NDIS_STATUS_SUCCESS                 # NDIS never learns the context
+
+def use(chars):
+    chars.InitializeHandlerEx = SilentInitializeEx
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+        f"""
+from condis_edu.samples.loopback_miniport.state import Adapter
+
+def TellingInitializeEx(NdisMiniportHandle, MiniportDriverContext, MiniportInitParameters):
+    registration = NDIS_MINIPORT_ADAPTER_REGISTRATION_ATTRIBUTES()
+    fill_header(registration)
+    registration.MiniportAdapterContext = Adapter(NdisMiniportHandle, MiniportDriverContext)
+    return NdisMSetMiniportAttributes(NdisMiniportHandle, registration)   # then success
+
+def use(chars):
+    chars.InitializeHandlerEx = TellingInitializeEx
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+{_PRINT}
+""",
+    ),
+    "X1.05": _lesson(
+        """Every handler's reference page lists the statuses it may return, and NDIS is built
+        around that list. Pause and restart reach a protocol as notices, not questions:
+        ProtocolNetPnPEvent answers them with NDIS_STATUS_SUCCESS (at once, or later through
+        NdisCompleteNetPnPEvent), and a failure code there has no meaning NDIS could act on.""",
+        f"""
+def StubbornNetPnPEvent(ProtocolBindingContext, NetPnPEventNotification):
+    return NDIS_STATUS_FAILURE                 # "no" to a restart
+
+def use(chars):
+    chars.NetPnPEventHandler = StubbornNetPnPEvent
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+{_PRINT}
+""",
+        f"""
+def AgreeableNetPnPEvent(ProtocolBindingContext, NetPnPEventNotification):
+    return NDIS_STATUS_SUCCESS                 # pause and restart always succeed
+
+def use(chars):
+    chars.NetPnPEventHandler = AgreeableNetPnPEvent
+
+m, nic = loopback_machine(verifier="collect", client_driver=protocol_driver(edit_chars=use))
+{_PRINT}
+""",
+    ),
+    "X1.06": _lesson(
+        """Returning NDIS_STATUS_PENDING is a promise to call the matching completion DDI later.
+        A driver that pends and then forgets leaves NDIS waiting for good: the adapter, binding or
+        call stays half-way through its change. The simulation checks the promises when the
+        machine is idle and audited.""",
+        f"""
+def ForgetfulRestart(MiniportAdapterContext, RestartParameters):
+    return NDIS_STATUS_PENDING                 # no NdisMRestartComplete will follow
+
+def use(chars):
+    chars.RestartHandler = ForgetfulRestart
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+m.run_until_idle(audit=True)                   # what is still pending now never ends
+{_PRINT}
+""",
+        f"""
+def restart_done(WorkItemContext, NdisIoWorkItemHandle):
+    NdisFreeIoWorkItem(NdisIoWorkItemHandle)
+    NdisMRestartComplete(WorkItemContext.MiniportAdapterHandle, NDIS_STATUS_SUCCESS)
+
+def PatientRestart(MiniportAdapterContext, RestartParameters):
+    work = NdisAllocateIoWorkItem(MiniportAdapterContext.MiniportAdapterHandle)
+    NdisQueueIoWorkItem(work, restart_done, MiniportAdapterContext)   # the promised answer
+    return NDIS_STATUS_PENDING
+
+def use(chars):
+    chars.RestartHandler = PatientRestart
+
+m = Machine(verifier="collect")
+m.load_driver(miniport_driver(edit_chars=use))
+m.start_adapter("loopback_miniport")
+m.run_until_idle(audit=True)
+{_PRINT}
+""",
+    ),
+    "X1.07": _lesson(
+        """NDIS recognises a structure by its Header before reading anything else: Type names the
+        structure, Revision its layout and Size how many bytes the driver supplied. A header left
+        empty or copied from another structure makes NDIS stop the system rather than read
+        fields that may not be there.""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)   # Header left zero
+request.DATA.QUERY_INFORMATION.Oid = OID_GEN_CO_LINK_SPEED
+request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+m.run_until_idle()
+{_PRINT}
+""",
+        f"""
+m, nic = loopback_machine(verifier="collect")
+binding = m.driver("client").context.bindings[0]
+request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+fill_header(request)                           # an NDIS_OID_REQUEST's Type, Revision, Size
+request.DATA.QUERY_INFORMATION.Oid = OID_GEN_CO_LINK_SPEED
+request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+with m.running_as("client"):
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
+m.run_until_idle()
+{_PRINT}
+""",
+    ),
 }
 """Rule id -> lesson. Checked rules of the registration and virtual-connection families, and a few of the
 data path, have examples; other rules have their meaning only (the page then says how to see them fire)."""
