@@ -1448,8 +1448,6 @@ with m.running_as("client"):
 """,
     ),
     # ------------------------------------------------------------------ data path: sends, receives, returns
-    # (lessons of the data-path family without examples before: R3.03 ... R3.27)
-    #
     "R3.03": _lesson(
         """On a CoNDIS send the SourceHandle of every NBL names the VC the NBL travels on. NDIS
         reads it to find the sender again when the miniport completes the send, so an NBL that
@@ -1909,7 +1907,6 @@ with m.running_as("client"):                       # the binding's own protocol
 """,
     ),
     # ------------------------------------------------------------------ OID requests, status indications, reset
-    # (the oids-status-reset family)
     "R4.02": _lesson(
         """A binding handle is private to the protocol that opened the adapter with it. NDIS routes
         an NdisCoOidRequest by the caller's binding, so a driver that borrows another protocol's
@@ -2345,9 +2342,7 @@ m.run_until_idle()
 {_PRINT}
 """,
     ),
-    #
     # ------------------------------------------------------------------ adapter states, pause and restart
-    # (the adapter-states family)
     "R5.01": _lesson(
         """An intermediate driver is one driver with two registrations: a virtual miniport (registered
         with NDIS_INTERMEDIATE_DRIVER) above and a protocol below. Its DriverEntry registers both and
@@ -2750,9 +2745,7 @@ m.start_adapter("loopback_miniport")
 {_PRINT}
 """,
     ),
-    #
     # ------------------------------------------------------------------ completions and obligations
-    # (the completions family)
     "X1.01": _lesson(
         """A completion DDI is the late answer to a request the driver took with
         NDIS_STATUS_PENDING, and it is owed exactly once. A handler that already returned a final
@@ -2974,8 +2967,8 @@ m.run_until_idle()
 """,
     ),
 }
-"""Rule id -> lesson. Checked rules of the registration and virtual-connection families, and a few of the
-data path, have examples; other rules have their meaning only (the page then says how to see them fire)."""
+"""Rule id -> lesson. Every checked rule has its meaning and a broken and a fixed example; a rule the
+simulation does not check has no lesson (its page says why it is not checked)."""
 
 
 TAUGHT_IN: Final[dict[tuple[str, str], str]] = {
