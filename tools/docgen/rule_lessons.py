@@ -1505,6 +1505,7 @@ def PassThroughSend(MiniportAdapterContext, NetBufferLists, PortNumber, SendFlag
     nbl.Status = NDIS_STATUS_SUCCESS
     NdisMSendNetBufferListsComplete(MiniportAdapterContext.MiniportAdapterHandle, nbl, 0)   # not put back
 
+# a shortcut for this page: the handler is put into NDIS's copy of lane_im's characteristics
 m.adapter("lane0").miniport.chars.SendNetBufferListsHandler = PassThroughSend
 ethproto.send_frames(m, [b"hello"])
 m.run_until_idle()
@@ -2421,6 +2422,7 @@ def HalfUnload(DriverObject):
     NdisMDeregisterMiniportDriver(handles.NdisMiniportDriverHandle)
     # no NdisDeregisterProtocolDriver: the protocol edge stays registered
 
+# a shortcut for this page: the routine is put into NDIS's copy of lane_im's characteristics
 lane.miniports[0].chars.UnloadHandler = HalfUnload
 m.unload_driver("lane_im")
 {_PRINT}
