@@ -279,6 +279,17 @@ def _co_oid_request(
         return status
     if table.pending.get(key) is record:
         del table.pending[key]
+    else:
+        # The handler called the completion DDI itself, then returned a final status as well: the
+        # requester hears of one request twice (a request that returns a final status is complete).
+        lib.report(
+            "R6.10",
+            target,
+            spec.role,
+            f"completed the request inside {spec.role} and returned {status_name(status)} as well: "
+            "return NDIS_STATUS_PENDING when the request is completed with the completion call",
+        )
+        return status
     table.completed.append((oid_name(_oid_of(request)), status))
     return status
 
