@@ -66,6 +66,6 @@ def test_completing_inside_and_returning_a_final_status_is_a_double_completion_i
 
 def test_completing_inside_and_returning_a_final_status_stops_a_strict_machine() -> None:
     m, _ = loopback_machine(verifier="strict", miniport=answering_inline(NDIS_STATUS_SUCCESS))
-    with pytest.raises(VerifierViolation, match="R6.10"):
+    with pytest.raises(VerifierViolation, match=r"R6\.10"):
         query(m)
     assert m.halted is not None
