@@ -29,6 +29,15 @@ from condis_edu.testing import loopback_machine, miniport_driver, protocol_drive
 def rules_broken(m):
     """The ids of the rules the verifier recorded on machine m, in order."""
     return [finding.rule.id for finding in m.findings]
+
+
+def oid_query(oid):
+    """An NDIS_OID_REQUEST that queries oid, with room for 64 bytes of answer."""
+    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
+    fill_header(request)
+    request.DATA.QUERY_INFORMATION.Oid = oid
+    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
+    return request
 '''
 """What every example runs first (shown once at the top of each rule page)."""
 
@@ -1913,25 +1922,18 @@ with m.running_as("client"):                       # the binding's own protocol
         an NdisCoOidRequest by the caller's binding, so a driver that borrows another protocol's
         handle would be asking the miniport in that protocol's name; NDIS refuses the request.""",
         f"""
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
-
 m, nic = loopback_machine(verifier="collect")
 binding = m.driver("client").context.bindings[0]
 with m.running_as("call_manager"):
     # the client's binding, not the call manager's
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_LINK_SPEED))
 {_PRINT}
 """,
         f"""
 m, nic = loopback_machine(verifier="collect")
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):                   # the binding's own protocol asks
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_LINK_SPEED))
 {_PRINT}
 """,
     ),
@@ -1941,18 +1943,11 @@ with m.running_as("client"):                   # the binding's own protocol asks
         NdisOidRequest; sent through the CoNDIS call it never reaches the miniport and comes back
         as NDIS_STATUS_INVALID_OID.""",
         f"""
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
-
 m, nic = loopback_machine(verifier="collect")
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
     # an Ethernet OID on the CoNDIS call
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_802_3_CURRENT_ADDRESS))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_802_3_CURRENT_ADDRESS))
 {_PRINT}
 """,
         f"""
@@ -1960,7 +1955,7 @@ m, nic = loopback_machine(verifier="collect")
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
     # the connectionless call (this ATM NIC answers NOT_SUPPORTED)
-    NdisOidRequest(binding.NdisBindingHandle, query(OID_802_3_CURRENT_ADDRESS))
+    NdisOidRequest(binding.NdisBindingHandle, oid_query(OID_802_3_CURRENT_ADDRESS))
 {_PRINT}
 """,
     ),
@@ -1971,13 +1966,6 @@ with m.running_as("client"):
         BUFFER_TOO_SHORT. A vague NDIS_STATUS_FAILURE is not among them.""",
         f"""
 from condis_edu.samples.loopback_miniport import datapath
-
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
 
 def NoCounters(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     if NdisRequest.DATA.QUERY_INFORMATION.Oid == OID_GEN_CO_XMIT_PDUS_OK:
@@ -1990,7 +1978,7 @@ def use(co):
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_XMIT_PDUS_OK))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_XMIT_PDUS_OK))
 {_PRINT}
 """,
         f"""
@@ -2002,7 +1990,7 @@ def NoCounters(MiniportAdapterContext, MiniportVcContext, NdisRequest):
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_XMIT_PDUS_OK))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_XMIT_PDUS_OK))
 {_PRINT}
 """,
     ),
@@ -2011,13 +1999,6 @@ with m.running_as("client"):
         and the Status it passes is the request's outcome. Completing with NDIS_STATUS_PENDING again
         answers nothing: the requester keeps waiting for a result that never comes.""",
         f"""
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
-
 def Later(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     return NDIS_STATUS_PENDING                 # will answer later
 
@@ -2026,7 +2007,7 @@ def use(co):
 
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
 binding = m.driver("client").context.bindings[0]
-request = query(OID_GEN_CO_XMIT_PDUS_OK)
+request = oid_query(OID_GEN_CO_XMIT_PDUS_OK)
 with m.running_as("client"):
     NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
 with m.running_as("loopback_miniport"):       # later, the miniport "completes" it
@@ -2036,7 +2017,7 @@ with m.running_as("loopback_miniport"):       # later, the miniport "completes" 
         f"""
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
 binding = m.driver("client").context.bindings[0]
-request = query(OID_GEN_CO_XMIT_PDUS_OK)
+request = oid_query(OID_GEN_CO_XMIT_PDUS_OK)
 with m.running_as("client"):
     NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, request)
 with m.running_as("loopback_miniport"):       # later, with the request's outcome
@@ -2050,13 +2031,6 @@ m.run_until_idle()
         The protocol that pended such a request finishes it with NdisCoOidRequestComplete, once,
         and with the result; NDIS_STATUS_PENDING is not a result and leaves the requester hanging.""",
         f"""
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
-
 def Later(ProtocolAfContext, ProtocolVcContext, ProtocolPartyContext, OidRequest):
     return NDIS_STATUS_PENDING                 # will answer later
 
@@ -2065,7 +2039,7 @@ def later(cm):
 
 m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=later))
 af = m.driver("client").context.bindings[0].af
-request = query(OID_CO_GET_ADDRESSES)
+request = oid_query(OID_CO_GET_ADDRESSES)
 with m.running_as("client"):                   # asks the call manager, through the AF
     NdisCoOidRequest(af.binding.NdisBindingHandle, af.NdisAfHandle, None, None, request)
 with m.running_as("call_manager"):
@@ -2075,7 +2049,7 @@ with m.running_as("call_manager"):
         f"""
 m, nic = loopback_machine(verifier="collect", manager=protocol_driver(role="cm", edit_cm=later))
 af = m.driver("client").context.bindings[0].af
-request = query(OID_CO_GET_ADDRESSES)
+request = oid_query(OID_CO_GET_ADDRESSES)
 with m.running_as("client"):
     NdisCoOidRequest(af.binding.NdisBindingHandle, af.NdisAfHandle, None, None, request)
 with m.running_as("call_manager"):
@@ -2090,13 +2064,6 @@ m.run_until_idle()
         miniport must answer each of them: refusing one, or claiming success while writing fewer
         bytes than the OID's answer needs, leaves the protocol without that fact.""",
         f"""
-def query(oid):
-    request = NDIS_OID_REQUEST(RequestType=NdisRequestQueryInformation)
-    fill_header(request)
-    request.DATA.QUERY_INFORMATION.Oid = oid
-    request.DATA.QUERY_INFORMATION.InformationBufferLength = 64
-    return request
-
 def Silent(MiniportAdapterContext, MiniportVcContext, NdisRequest):
     return NDIS_STATUS_NOT_SUPPORTED           # refuses every OID, the mandatory ones too
 
@@ -2106,14 +2073,14 @@ def use(co):
 m, nic = loopback_machine(verifier="collect", miniport=miniport_driver(edit_co=use))
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_LINK_SPEED))
 {_PRINT}
 """,
         f"""
 m, nic = loopback_machine(verifier="collect")  # the sample answers every mandatory query
 binding = m.driver("client").context.bindings[0]
 with m.running_as("client"):
-    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, query(OID_GEN_CO_LINK_SPEED))
+    NdisCoOidRequest(binding.NdisBindingHandle, None, None, None, oid_query(OID_GEN_CO_LINK_SPEED))
 {_PRINT}
 """,
     ),
