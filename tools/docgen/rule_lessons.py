@@ -2964,7 +2964,17 @@ TAUGHT_IN: Final[dict[tuple[str, str], str]] = {
     ("05-wan-and-call-managers", "A miniport call manager"): "R1.33 R1.34 R1.36 R1.38",
     ("05-wan-and-call-managers", "CoNDIS WAN miniports"): "R1.40",
     ("06-intermediate-drivers", "Registering as a miniport"): "R1.13 R1.15",
+    ("07-send-path", "An NBL chain"): "R3.03 R3.05",
+    ("07-send-path", "One send, traced"): "R3.03 R3.06",
     ("07-send-path", "Ownership, step by step"): "R3.10 R3.12",
+    ("07-send-path", "Sends while the adapter pauses"): "R5.19",
+    ("07-send-path", "10,000 NBLs, a pause in the middle, nothing lost"): "R5.19",
     ("07-send-path", "Three ways to break the loan"): "R3.10 R3.12",
+    ("08-receive-oids-status-reset", "Receiving: a loan upward"): "R3.21 R3.23 R5.19",
+    ("08-receive-oids-status-reset", "`NDIS_RECEIVE_FLAGS_RESOURCES`: lent, not given"): "R3.24",
+    ("08-receive-oids-status-reset", "OID requests"): "R4.10 R4.13",
+    ("08-receive-oids-status-reset", "Status indications"): "R4.18 R4.21",
+    ("08-receive-oids-status-reset", "Reset"): "R4.26 R4.27",
+    ("08-receive-oids-status-reset", "Exercise 2: answering OIDs"): "R4.13",
 }
 """(notebook, section heading) -> the rules that section teaches, in the notebook's own words."""
